@@ -1,0 +1,97 @@
+/**
+ * Identifier formats. Everything here is synthetic by construction (see README "PHI-free by construction"):
+ * SSNs only in area 900–999 with a group that is neither an SSN nor an ITIN group, MBIs with `S` in
+ * position 2 (which no real MBI has), phone numbers 555-0100…555-0199, e-mail at example.com/.org/.net,
+ * and member/claim IDs behind a configurable synthetic prefix. NPIs pass the standard check digit.
+ */
+import type { Rng } from "./random.js";
+
+/** The NPI check digit: Luhn over the 9-digit base with the constant 80840 prefix (card issuer 80840). */
+export function npiCheckDigit(base9: string): number {
+  if (!/^\d{9}$/.test(base9)) throw new RangeError(`NPI base must be 9 digits, got ${JSON.stringify(base9)}`);
+  // The prefix 80840 contributes a constant 24 to the Luhn sum.
+  let sum = 24;
+  for (let i = 0; i < 9; i++) {
+    let d = base9.charCodeAt(8 - i) - 48;
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+export function isValidNpi(npi: string): boolean {
+  return /^[12]\d{9}$/.test(npi) && npiCheckDigit(npi.slice(0, 9)) === npi.charCodeAt(9) - 48;
+}
+
+/** NPIs of hcsynth's providers: a contiguous block starting at base 190000000, with a valid check digit. */
+export const NPI_BASE_START = 190_000_000;
+
+export function npiForProvider(index: number): string {
+  const base = String(NPI_BASE_START + index);
+  if (base.length !== 9) throw new RangeError(`provider index ${index} is beyond the NPI block`);
+  return base + npiCheckDigit(base);
+}
+
+/** SSN groups that are neither issued SSN groups for area 9xx nor ITIN groups (50–65, 70–88, 90–92, 94–99). */
+export const SYNTHETIC_SSN_GROUPS: readonly string[] = [
+  ...Array.from({ length: 49 }, (_, i) => String(i + 1).padStart(2, "0")),
+  "66",
+  "67",
+  "68",
+  "69",
+  "89",
+  "93",
+];
+
+export function syntheticSsn(rng: Rng): string {
+  const area = 900 + rng.int(100);
+  const group = rng.pick(SYNTHETIC_SSN_GROUPS);
+  const serial = String(1 + rng.int(9999)).padStart(4, "0");
+  return `${area}-${group}-${serial}`;
+}
+
+/** MBI alphabet: letters except S, L, O, I, B, Z. */
+const MBI_ALPHA = "ACDEFGHJKMNPQRTUVWXY";
+const MBI_ALNUM = MBI_ALPHA + "0123456789";
+
+/**
+ * A Medicare Beneficiary Identifier shaped as CMS specifies (C A AN N A AN N A A N N), except that
+ * position 2 is always `S`, a letter CMS excludes: no real MBI can be produced.
+ */
+export function syntheticMbi(rng: Rng): string {
+  return (
+    String(1 + rng.int(9)) +
+    "S" +
+    MBI_ALNUM[rng.int(MBI_ALNUM.length)] +
+    rng.int(10) +
+    MBI_ALPHA[rng.int(MBI_ALPHA.length)] +
+    MBI_ALNUM[rng.int(MBI_ALNUM.length)] +
+    rng.int(10) +
+    MBI_ALPHA[rng.int(MBI_ALPHA.length)] +
+    MBI_ALPHA[rng.int(MBI_ALPHA.length)] +
+    rng.int(10) +
+    rng.int(10)
+  );
+}
+
+/** A fictional phone number: a plausible area code, exchange 555, line 0100–0199 (reserved for fiction). */
+export function syntheticPhone(rng: Rng): string {
+  let area = 201 + rng.int(789);
+  if (area % 100 === 11) area += 1; // no N11 codes
+  return `${area}-555-01${String(rng.int(100)).padStart(2, "0")}`;
+}
+
+export const EXAMPLE_DOMAINS = ["example.com", "example.org", "example.net"] as const;
+
+/** An EIN-shaped organisation tax ID (NN-NNNNNNN); organisations are not persons, and these are generated. */
+export function syntheticEin(rng: Rng): string {
+  return `${10 + rng.int(89)}-${rng.digits(7)}`;
+}
+
+export function pad(n: number, width: number): string {
+  const s = String(n);
+  return s.length >= width ? s : "0".repeat(width - s.length) + s;
+}

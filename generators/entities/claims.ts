@@ -1,0 +1,230 @@
+/**
+ * Claims and encounters. Claim k is a pure function of (seed, "claim", k); encounter e of
+ * (seed, "encounter", e). Each names a member of the population (whose coverage spans contain every
+ * date of service) and providers of the population, so separately generated files agree.
+ */
+import type { DayNumber } from "../core/dates.js";
+import { pad } from "../core/identifiers.js";
+import { rngFor, type Rng } from "../core/random.js";
+import type { World } from "../core/world.js";
+import type { Claim, ClaimType, CoverageSpan, Encounter, ServiceLine } from "../model.js";
+import { member, payerClassOf } from "./members.js";
+import { individualFromUnit, primaryOrganizationOf } from "./providers.js";
+import { npiForProvider } from "../core/identifiers.js";
+
+export function claimId(world: World, k: number): string {
+  return `${world.config.idPrefix}C${pad(k, 10)}`;
+}
+
+export function encounterId(world: World, e: number): string {
+  return `${world.config.idPrefix}E${pad(e, 10)}`;
+}
+
+/** A log-normal amount in whole cents around `medianDollars`, at least $5. */
+function charge(rng: Rng, medianDollars: number): number {
+  // Box–Muller on two uniforms; sigma 0.8 gives a realistic right tail.
+  const u1 = 1 - rng.next();
+  const u2 = rng.next();
+  const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  return Math.max(500, Math.round(medianDollars * Math.exp(0.8 * z) * 100));
+}
+
+/** A date of service inside one of the member's spans and inside the service window. */
+function serviceDay(world: World, rng: Rng, spans: readonly CoverageSpan[]): { day: DayNumber; lastCovered: DayNumber } {
+  const w0 = world.windowStart;
+  const ref = world.referenceDay;
+  let candidates = 0;
+  for (const s of spans) if ((s.end === null || s.end >= w0) && s.start <= ref) candidates++;
+  let pickIndex = rng.int(candidates);
+  for (const s of spans) {
+    if ((s.end === null || s.end >= w0) && s.start <= ref) {
+      if (pickIndex-- === 0) {
+        const lo = Math.max(s.start, w0);
+        const hi = Math.min(s.end ?? ref, ref);
+        return { day: rng.range(lo, hi), lastCovered: hi };
+      }
+    }
+  }
+  throw new Error("unreachable: the latest coverage span always overlaps the service window");
+}
+
+function distinctCodes(rng: Rng, list: readonly string[], count: number, exclude: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let tries = 0; out.length < count && tries < count * 8; tries++) {
+    const c = rng.pick(list);
+    if (!exclude.includes(c) && !out.includes(c)) out.push(c);
+  }
+  return out;
+}
+
+function professionalLines(world: World, rng: Rng, first: DayNumber, lastCovered: DayNumber, n: number): ServiceLine[] {
+  const cfg = world.config.claims;
+  const lines: ServiceLine[] = [];
+  const spread = rng.chance(0.2) ? 3 : 0;
+  for (let l = 0; l < n; l++) {
+    const day = Math.min(first + (l === 0 ? 0 : rng.int(spread + 1)), lastCovered);
+    const modifiers: string[] = [];
+    if (world.codes.modifiers.length > 0 && rng.chance(cfg.modifierShare)) {
+      modifiers.push(rng.pick(world.codes.modifiers));
+      if (rng.chance(0.2)) {
+        const m2 = rng.pick(world.codes.modifiers);
+        if (m2 !== modifiers[0]) modifiers.push(m2);
+      }
+    }
+    lines.push({
+      lineNumber: l + 1,
+      procedureCode: rng.pick(world.codes.procedures),
+      modifiers,
+      units: rng.chance(0.8) ? 1 : rng.range(2, 4),
+      chargeCents: charge(rng, cfg.professionalMedianCharge),
+      serviceDate: day,
+      revenueCode: "",
+      paidCents: 0,
+    });
+  }
+  return lines;
+}
+
+function institutionalLines(world: World, rng: Rng, from: DayNumber, to: DayNumber, inpatient: boolean, n: number): ServiceLine[] {
+  const cfg = world.config.claims;
+  const lines: ServiceLine[] = [];
+  for (let l = 0; l < n; l++) {
+    const roomAndBoard = inpatient && l === 0;
+    const day = roomAndBoard ? from : from + rng.int(to - from + 1);
+    const units = roomAndBoard ? Math.max(1, to - from) : rng.chance(0.75) ? 1 : rng.range(2, 6);
+    lines.push({
+      lineNumber: l + 1,
+      procedureCode: roomAndBoard || rng.chance(0.3) ? "" : rng.pick(world.codes.procedures),
+      modifiers: [],
+      units,
+      chargeCents: roomAndBoard ? units * charge(rng, cfg.institutionalMedianCharge * 2) : charge(rng, cfg.institutionalMedianCharge),
+      serviceDate: day,
+      revenueCode: rng.pick(roomAndBoard ? world.roomAndBoardRevenue : world.ancillaryRevenue),
+      paidCents: 0,
+    });
+  }
+  return lines;
+}
+
+/** Type of bill whose third digit is the claim frequency, where the list has one; else any of the candidates. */
+function typeOfBill(rng: Rng, candidates: readonly string[], frequency: string): string {
+  const matching = candidates.filter((t) => t[2] === frequency);
+  return rng.pick(matching.length > 0 ? matching : candidates);
+}
+
+function claimBody(world: World, rng: Rng, index: number, id: string, memberIndex: number): Claim {
+  const cfg = world.config.claims;
+  const m = member(world, memberIndex);
+  const claimType: ClaimType = rng.chance(cfg.institutionalShare) ? "institutional" : "professional";
+  const { day, lastCovered } = serviceDay(world, rng, m.spans);
+  const frequencyCode = world.dist.frequency.sample(rng);
+  const individual = individualFromUnit(world, rng.next());
+  const individualNpi = npiForProvider(individual);
+  const billingNpi = npiForProvider(primaryOrganizationOf(world, individual));
+  const n = world.dist.lineCount.sample(rng);
+  const principal = rng.pick(world.principalDiagnoses);
+  const secondary = distinctCodes(rng, world.codes.icd10cm, world.dist.secondaryDiagnoses.sample(rng), [principal]);
+
+  let lines: ServiceLine[];
+  let placeOfService = "";
+  let tob = "";
+  let admissionDate: DayNumber | null = null;
+  let dischargeDate: DayNumber | null = null;
+  let admittingDiagnosis = "";
+  if (claimType === "professional") {
+    placeOfService = world.dist.placeOfService.sample(rng);
+    lines = professionalLines(world, rng, day, lastCovered, n);
+  } else {
+    const inpatient = rng.chance(cfg.inpatientShare);
+    tob = typeOfBill(rng, inpatient ? world.inpatientBillTypes : world.outpatientBillTypes, frequencyCode);
+    if (inpatient) {
+      const stay = Math.min(rng.range(cfg.lengthOfStayDays[0], cfg.lengthOfStayDays[1]), lastCovered - day);
+      admissionDate = day;
+      dischargeDate = day + Math.max(stay, 0);
+      admittingDiagnosis = rng.chance(0.6) ? principal : rng.pick(world.principalDiagnoses);
+      lines = institutionalLines(world, rng, admissionDate, dischargeDate, true, Math.max(n, 1));
+    } else {
+      lines = institutionalLines(world, rng, day, day, false, n);
+    }
+  }
+  let from = lines[0]?.serviceDate ?? day;
+  let to = from;
+  let total = 0;
+  for (const line of lines) {
+    if (line.serviceDate < from) from = line.serviceDate;
+    if (line.serviceDate > to) to = line.serviceDate;
+    total += line.chargeCents;
+  }
+  if (admissionDate !== null && dischargeDate !== null) {
+    from = admissionDate;
+    to = dischargeDate;
+  }
+  return {
+    index,
+    claimId: id,
+    claimType,
+    frequencyCode: tob ? (tob[2] as string) : frequencyCode,
+    memberIndex,
+    memberId: m.memberId,
+    subscriberId: m.subscriberId,
+    relationship: m.relationship,
+    payerId: m.payer.id,
+    planId: m.plan.id,
+    billingNpi,
+    renderingNpi: claimType === "professional" ? individualNpi : "",
+    attendingNpi: claimType === "institutional" ? individualNpi : "",
+    placeOfService,
+    typeOfBill: tob,
+    admissionDate,
+    dischargeDate,
+    statementFrom: from,
+    statementTo: to,
+    principalDiagnosis: principal,
+    admittingDiagnosis,
+    secondaryDiagnoses: secondary,
+    totalChargeCents: total,
+    lines,
+  };
+}
+
+function checkIndex(what: string, index: number, total: number): void {
+  if (!Number.isInteger(index) || index < 0 || index >= total) throw new RangeError(`${what} index ${index} is outside the population of ${total}`);
+}
+
+/** Claim `index` of the world. */
+export function claim(world: World, index: number): Claim {
+  checkIndex("claim", index, world.config.population.claims);
+  const rng = rngFor(world.seed, "claim", index);
+  return claimBody(world, rng, index, claimId(world, index), rng.int(world.config.population.members));
+}
+
+/** A Medicaid member for encounter draws: rejection sampling, then a scan, so it is always found. */
+function medicaidMember(world: World, rng: Rng): number {
+  const n = world.config.population.members;
+  let candidate = 0;
+  for (let tries = 0; tries < 64; tries++) {
+    candidate = rng.int(n);
+    if (payerClassOf(world, candidate) === "medicaid") return candidate;
+  }
+  for (let step = 1; step < n; step++) {
+    const i = (candidate + step) % n;
+    if (payerClassOf(world, i) === "medicaid") return i;
+  }
+  throw new RangeError("encounters need at least one Medicaid member in the population");
+}
+
+/** Encounter `index` of the world: a Medicaid managed-care encounter with the plan's adjudication. */
+export function encounter(world: World, index: number): Encounter {
+  checkIndex("encounter", index, world.config.population.encounters);
+  const cfg = world.config.encounters;
+  const rng = rngFor(world.seed, "encounter", index);
+  const id = encounterId(world, index);
+  const body = claimBody(world, rng, index, id, medicaidMember(world, rng));
+  let paid = 0;
+  for (const line of body.lines) {
+    line.paidCents = rng.chance(cfg.deniedLineShare) ? 0 : Math.round(line.chargeCents * (cfg.paidRatio[0] + rng.next() * (cfg.paidRatio[1] - cfg.paidRatio[0])));
+    paid += line.paidCents;
+  }
+  const paidDate = Math.min(body.statementTo + rng.range(cfg.paidLagDays[0], cfg.paidLagDays[1]), world.referenceDay);
+  return { ...body, encounterId: id, encounterType: world.dist.encounterType.sample(rng), paidCents: paid, paidDate };
+}

@@ -1,0 +1,108 @@
+/**
+ * File planning and rendering. A generation run is a list of files, each a pure function of
+ * (world, kind, format, index range); file names do not depend on sharding or workers, and shard i of
+ * N takes every file whose ordinal in the canonical plan is i modulo N.
+ */
+import { pad } from "./core/identifiers.js";
+import type { World } from "./core/world.js";
+import { entityOf, KINDS, populationOf, type Kind } from "./kinds.js";
+import { FORMAT_GROUPS } from "./writers/index.js";
+import type { OutputFormat } from "./writers/format.js";
+
+export interface FileSpec {
+  /** Relative to the output directory, with `/` separators. */
+  path: string;
+  kind: Kind;
+  format: string;
+  fileIndex: number;
+  firstIndex: number;
+  lastIndex: number;
+  /** Ordinal in the canonical plan (used for sharding). */
+  ordinal: number;
+}
+
+export interface PlanOptions {
+  kinds: readonly Kind[];
+  formats: readonly string[];
+  recordsPerFile: number;
+  gzip?: boolean;
+}
+
+export function formatByName(name: string): OutputFormat {
+  for (const group of Object.values(FORMAT_GROUPS)) for (const f of group) if (f.name === name) return f;
+  throw new RangeError(`unknown format ${JSON.stringify(name)}`);
+}
+
+/** Every file of a run, in canonical order: kind, then format, then file index. */
+export function planFiles(world: World, options: PlanOptions): FileSpec[] {
+  if (!Number.isInteger(options.recordsPerFile) || options.recordsPerFile < 1) {
+    throw new RangeError(`records per file must be a whole number ≥ 1, got ${String(options.recordsPerFile)}`);
+  }
+  const specs: FileSpec[] = [];
+  for (const kind of KINDS) {
+    if (!options.kinds.includes(kind)) continue;
+    const total = populationOf(world, kind);
+    const files = Math.ceil(total / options.recordsPerFile);
+    for (const group of options.formats) {
+      const formats = FORMAT_GROUPS[group];
+      if (!formats) throw new RangeError(`unknown format ${JSON.stringify(group)} (known: ${Object.keys(FORMAT_GROUPS).join(", ")})`);
+      for (const format of formats) {
+        if (!format.kinds.includes(kind)) continue;
+        for (let f = 0; f < files; f++) {
+          const firstIndex = f * options.recordsPerFile;
+          specs.push({
+            path: `${kind}/${kind}-${pad(f, 5)}.${format.extension}${options.gzip ? ".gz" : ""}`,
+            kind,
+            format: format.name,
+            fileIndex: f,
+            firstIndex,
+            lastIndex: Math.min(firstIndex + options.recordsPerFile, total) - 1,
+            ordinal: specs.length,
+          });
+        }
+      }
+    }
+  }
+  return specs;
+}
+
+/** The files of shard `index` of `count`. */
+export function shardFiles(specs: readonly FileSpec[], index: number, count: number): FileSpec[] {
+  return specs.filter((s) => s.ordinal % count === index);
+}
+
+export interface RenderCounts {
+  records: number;
+  lines: number;
+}
+
+/**
+ * Renders a file as text chunks of about `chunkChars` characters, in constant memory.
+ * The generator's return value holds the counts of records and service lines written.
+ */
+export function* renderFile(
+  world: World,
+  spec: FileSpec,
+  options: { chunkChars?: number; onProgress?: (indexesDone: number) => void } = {},
+): Generator<string, RenderCounts, void> {
+  const chunkChars = options.chunkChars ?? 1 << 20;
+  const format = formatByName(spec.format);
+  const writer = format.open({ world, kind: spec.kind, fileIndex: spec.fileIndex, firstIndex: spec.firstIndex, lastIndex: spec.lastIndex });
+  let buffer = writer.begin();
+  let records = 0;
+  for (let i = spec.firstIndex; i <= spec.lastIndex; i++) {
+    const record = entityOf(world, spec.kind, i);
+    if (!writer.accepts(record)) continue;
+    buffer += writer.write(record);
+    records++;
+    if (buffer.length >= chunkChars) {
+      options.onProgress?.(i - spec.firstIndex + 1);
+      yield buffer;
+      buffer = "";
+    }
+  }
+  buffer += writer.end();
+  options.onProgress?.(spec.lastIndex - spec.firstIndex + 1);
+  if (buffer.length > 0) yield buffer;
+  return { records, lines: writer.lines };
+}

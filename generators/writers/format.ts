@@ -1,0 +1,38 @@
+/**
+ * The writer interface shared by every output format. A format opens one stateful writer per file;
+ * the writer turns records into text in order (header, records, trailer), so files stream in constant
+ * memory. A writer may decline records (X12 splits claims into 837P and 837I files by claim type).
+ */
+import type { World } from "../core/world.js";
+import type { EntityOfKind, Kind } from "../kinds.js";
+
+export interface FileContext {
+  world: World;
+  kind: Kind;
+  /** Ordinal of the file among its kind's files. */
+  fileIndex: number;
+  firstIndex: number;
+  lastIndex: number;
+}
+
+export interface RecordWriter<T> {
+  /** Text before the first record (a CSV header, an X12 envelope opening). */
+  begin(): string;
+  /** True when the record belongs in this file. */
+  accepts(record: T): boolean;
+  /** The text of one record. */
+  write(record: T): string;
+  /** Text after the last record. */
+  end(): string;
+  /** Service lines written so far. */
+  readonly lines: number;
+}
+
+export interface OutputFormat {
+  /** The name in `--formats` and in the manifest, e.g. "csv". */
+  readonly name: string;
+  /** The file name ending, without a dot. */
+  readonly extension: string;
+  readonly kinds: readonly Kind[];
+  open<K extends Kind>(ctx: FileContext & { kind: K }): RecordWriter<EntityOfKind[K]>;
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+/** The hcsynth CLI entry: user errors as one line (exit 1 unless they say otherwise), bugs with a stack. */
+import { CommanderError } from "commander";
+import { buildProgram } from "./program.js";
+import { isUserFacing, UserError } from "./errors.js";
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1; // commander has printed its message
+    if (isUserFacing(error)) {
+      process.stderr.write(`hcsynth: ${error.message}\n`);
+      return error instanceof UserError ? error.exitCode : 1;
+    }
+    process.stderr.write(`hcsynth: internal error (please report it)\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = await main(process.argv);

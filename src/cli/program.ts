@@ -1,0 +1,14 @@
+/** The `hcsynth` command tree. Each command is a thin shell over an API in src/. */
+import { Command } from "commander";
+import { VERSION } from "../version.js";
+import { registerGenerate } from "./commands/generate.js";
+
+export function buildProgram(): Command {
+  const program = new Command("hcsynth")
+    .description("seeded, PHI-free synthetic healthcare data and load runs for S3 → Lambda → Glue → DocumentDB pipelines")
+    .version(VERSION)
+    .showHelpAfterError(false)
+    .exitOverride();
+  registerGenerate(program);
+  return program;
+}

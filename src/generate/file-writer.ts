@@ -1,0 +1,86 @@
+/**
+ * Writes one planned file: renders its chunks, optionally gzips them, hashes the bytes as written and
+ * streams them to `<path>.partial`, renamed into place only when complete. Memory stays constant
+ * whatever the file size: one chunk in flight, with backpressure from the file stream.
+ */
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { Transform, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
+import { renderFile, type FileSpec, type RenderCounts, type World } from "../../generators/index.js";
+
+export interface ManifestFile {
+  path: string;
+  kind: string;
+  format: string;
+  records: number;
+  lines: number;
+  bytes: number;
+  sha256: string;
+  shard: number;
+  firstIndex: number;
+  lastIndex: number;
+}
+
+class HashTap extends Transform {
+  readonly hash = createHash("sha256");
+  bytes = 0;
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    done(null, chunk);
+  }
+}
+
+export async function writePlannedFile(
+  world: World,
+  spec: FileSpec,
+  outDir: string,
+  options: { gzip: boolean; shard: number; onRecords?: (n: number) => void },
+): Promise<ManifestFile> {
+  const target = join(outDir, ...spec.path.split("/"));
+  const partial = `${target}.partial`;
+  await mkdir(dirname(target), { recursive: true });
+  let counts: RenderCounts = { records: 0, lines: 0 };
+  async function* chunks(): AsyncGenerator<Buffer> {
+    let done = 0;
+    const it = renderFile(world, spec, {
+      onProgress: (n) => {
+        options.onRecords?.(n - done);
+        done = n;
+      },
+    });
+    for (;;) {
+      const step = it.next();
+      if (step.done) {
+        counts = step.value;
+        return;
+      }
+      yield Buffer.from(step.value, "utf8");
+    }
+  }
+  const tap = new HashTap();
+  try {
+    if (options.gzip) await pipeline(chunks(), createGzip({ level: 6 }), tap, createWriteStream(partial));
+    else await pipeline(chunks(), tap, createWriteStream(partial));
+    await rename(partial, target);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+  return {
+    path: spec.path,
+    kind: spec.kind,
+    format: spec.format,
+    records: counts.records,
+    lines: counts.lines,
+    bytes: tap.bytes,
+    sha256: tap.hash.digest("hex"),
+    shard: options.shard,
+    firstIndex: spec.firstIndex,
+    lastIndex: spec.lastIndex,
+  };
+}
