@@ -12,7 +12,7 @@ export { bundledCodeLists, withCodeLists, validateCodeList, type CodeLists } fro
 export { rngFor, hash3, Rng, Weighted, type EntityKind } from "./core/random.js";
 export { parseIsoDate, daysFromCivil, civilFromDays, formatCents, DateFormatter, ageOn, type DayNumber } from "./core/dates.js";
 export { isValidNpi, npiCheckDigit, npiForProvider, SYNTHETIC_SSN_GROUPS } from "./core/identifiers.js";
-export { member, memberId, householdHeadOf, payerClassOf, coveredOn } from "./entities/members.js";
+export { member, memberId, householdHeadOf, payerClassOf, coveredOn, firstMedicaidMember } from "./entities/members.js";
 export { provider, isOrganization, primaryOrganizationOf } from "./entities/providers.js";
 export { claim, encounter, claimId, encounterId } from "./entities/claims.js";
 export { KINDS, isKind, populationOf, entityOf, type Kind, type EntityOfKind } from "./kinds.js";

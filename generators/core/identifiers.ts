@@ -30,9 +30,21 @@ export function isValidNpi(npi: string): boolean {
 export const NPI_BASE_START = 190_000_000;
 
 export function npiForProvider(index: number): string {
-  const base = String(NPI_BASE_START + index);
-  if (base.length !== 9) throw new RangeError(`provider index ${index} is beyond the NPI block`);
-  return base + npiCheckDigit(base);
+  let base = NPI_BASE_START + index;
+  if (!(index >= 0 && base <= 999_999_999)) throw new RangeError(`provider index ${index} is beyond the NPI block`);
+  const text = String(base);
+  // Luhn over the base digits, right to left, doubling every other digit from the rightmost; 80840 adds 24.
+  let sum = 24;
+  for (let i = 0; i < 9; i++) {
+    let d = base % 10;
+    base = (base - d) / 10;
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return text + ((10 - (sum % 10)) % 10);
 }
 
 /** SSN groups that are neither issued SSN groups for area 9xx nor ITIN groups (50–65, 70–88, 90–92, 94–99). */
@@ -91,7 +103,9 @@ export function syntheticEin(rng: Rng): string {
   return `${10 + rng.int(89)}-${rng.digits(7)}`;
 }
 
+const ZEROS = "000000000000000000000";
+
 export function pad(n: number, width: number): string {
   const s = String(n);
-  return s.length >= width ? s : "0".repeat(width - s.length) + s;
+  return s.length >= width ? s : ZEROS.slice(0, width - s.length) + s;
 }

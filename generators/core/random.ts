@@ -15,6 +15,8 @@ export const KIND_TAGS = {
   claim: 0x636c6169,
   encounter: 0x656e636f,
   interchange: 0x69736131,
+  /** Admission and discharge hours of inpatient stays in X12 837I (the model keeps days only). */
+  admissionHour: 0x61646d68,
   defect: 0x64656663,
   file: 0x66696c65,
 } as const;
@@ -104,8 +106,8 @@ export class Rng {
 
 /** The PRNG of one entity: a pure function of (seed, kind, index). */
 export function rngFor(seed: number, kind: EntityKind, index: number): Rng {
-  const tag = KIND_TAGS[kind];
-  return new Rng(hash3(seed, tag, index, 0), hash3(seed, tag, index, 1), hash3(seed, tag, index, 2), hash3(seed, tag, index, 3));
+  const base = hash3(seed, KIND_TAGS[kind], index, 0);
+  return new Rng(base, mix32(base ^ 0x85ebca6b), mix32(base ^ 0xc2b2ae35), mix32(base ^ 0x27d4eb2f));
 }
 
 /** A uniform float in [0,1) that is a pure function of (seed, kind, index, lane), without building a PRNG. */

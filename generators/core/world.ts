@@ -10,6 +10,7 @@ import { Weighted } from "./random.js";
 import { VOCABULARY, type Vocabulary } from "./vocabulary.js";
 import payersData from "../data/payers.json" with { type: "json" };
 import type { Payer } from "../model.js";
+import { firstMedicaidMember } from "../entities/members.js";
 
 export interface World {
   readonly config: WorldConfig;
@@ -75,7 +76,7 @@ export function createWorld(partialConfig: unknown = {}, options: WorldOptions =
   const ancillaryRevenue = codes.revenue.filter((r) => !roomAndBoardRevenue.includes(r));
   if (roomAndBoardRevenue.length === 0 || ancillaryRevenue.length === 0) throw new RangeError("revenue code list: needs accommodation (01xx) and ancillary codes");
 
-  return {
+  const world: World = {
     config,
     seed: config.seed,
     codes,
@@ -99,4 +100,8 @@ export function createWorld(partialConfig: unknown = {}, options: WorldOptions =
     roomAndBoardRevenue,
     ancillaryRevenue,
   };
+  if (config.population.encounters > 0 && firstMedicaidMember(world) < 0) {
+    throw new RangeError(`population.encounters: encounters need a Medicaid member, and none of the ${config.population.members} members is one (raise population.members or payerMix.medicaid)`);
+  }
+  return world;
 }

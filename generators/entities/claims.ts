@@ -8,7 +8,7 @@ import { pad } from "../core/identifiers.js";
 import { rngFor, type Rng } from "../core/random.js";
 import type { World } from "../core/world.js";
 import type { Claim, ClaimType, CoverageSpan, Encounter, ServiceLine } from "../model.js";
-import { member, payerClassOf } from "./members.js";
+import { memberCoverage, payerClassOf } from "./members.js";
 import { individualFromUnit, primaryOrganizationOf } from "./providers.js";
 import { npiForProvider } from "../core/identifiers.js";
 
@@ -30,7 +30,7 @@ function charge(rng: Rng, medianDollars: number): number {
 }
 
 /** A date of service inside one of the member's spans and inside the service window. */
-function serviceDay(world: World, rng: Rng, spans: readonly CoverageSpan[]): { day: DayNumber; lastCovered: DayNumber } {
+function serviceDay(world: World, rng: Rng, spans: readonly CoverageSpan[]): { day: DayNumber; lastCovered: DayNumber; span: CoverageSpan } {
   const w0 = world.windowStart;
   const ref = world.referenceDay;
   let candidates = 0;
@@ -41,7 +41,7 @@ function serviceDay(world: World, rng: Rng, spans: readonly CoverageSpan[]): { d
       if (pickIndex-- === 0) {
         const lo = Math.max(s.start, w0);
         const hi = Math.min(s.end ?? ref, ref);
-        return { day: rng.range(lo, hi), lastCovered: hi };
+        return { day: rng.range(lo, hi), lastCovered: hi, span: s };
       }
     }
   }
@@ -57,19 +57,19 @@ function distinctCodes(rng: Rng, list: readonly string[], count: number, exclude
   return out;
 }
 
+const NO_MODIFIERS: readonly string[] = Object.freeze([]);
+
 function professionalLines(world: World, rng: Rng, first: DayNumber, lastCovered: DayNumber, n: number): ServiceLine[] {
   const cfg = world.config.claims;
   const lines: ServiceLine[] = [];
   const spread = rng.chance(0.2) ? 3 : 0;
   for (let l = 0; l < n; l++) {
     const day = Math.min(first + (l === 0 ? 0 : rng.int(spread + 1)), lastCovered);
-    const modifiers: string[] = [];
+    let modifiers = NO_MODIFIERS;
     if (world.codes.modifiers.length > 0 && rng.chance(cfg.modifierShare)) {
-      modifiers.push(rng.pick(world.codes.modifiers));
-      if (rng.chance(0.2)) {
-        const m2 = rng.pick(world.codes.modifiers);
-        if (m2 !== modifiers[0]) modifiers.push(m2);
-      }
+      const m1 = rng.pick(world.codes.modifiers);
+      const m2 = rng.chance(0.2) ? rng.pick(world.codes.modifiers) : m1;
+      modifiers = m2 === m1 ? [m1] : [m1, m2];
     }
     lines.push({
       lineNumber: l + 1,
@@ -95,7 +95,7 @@ function institutionalLines(world: World, rng: Rng, from: DayNumber, to: DayNumb
     lines.push({
       lineNumber: l + 1,
       procedureCode: roomAndBoard || rng.chance(0.3) ? "" : rng.pick(world.codes.procedures),
-      modifiers: [],
+      modifiers: NO_MODIFIERS,
       units,
       chargeCents: roomAndBoard ? units * charge(rng, cfg.institutionalMedianCharge * 2) : charge(rng, cfg.institutionalMedianCharge),
       serviceDate: day,
@@ -114,9 +114,9 @@ function typeOfBill(rng: Rng, candidates: readonly string[], frequency: string):
 
 function claimBody(world: World, rng: Rng, index: number, id: string, memberIndex: number): Claim {
   const cfg = world.config.claims;
-  const m = member(world, memberIndex);
+  const m = memberCoverage(world, memberIndex);
   const claimType: ClaimType = rng.chance(cfg.institutionalShare) ? "institutional" : "professional";
-  const { day, lastCovered } = serviceDay(world, rng, m.spans);
+  const { day, lastCovered, span } = serviceDay(world, rng, m.spans);
   const frequencyCode = world.dist.frequency.sample(rng);
   const individual = individualFromUnit(world, rng.next());
   const individualNpi = npiForProvider(individual);
@@ -169,7 +169,7 @@ function claimBody(world: World, rng: Rng, index: number, id: string, memberInde
     subscriberId: m.subscriberId,
     relationship: m.relationship,
     payerId: m.payer.id,
-    planId: m.plan.id,
+    planId: span.planId,
     billingNpi,
     renderingNpi: claimType === "professional" ? individualNpi : "",
     attendingNpi: claimType === "institutional" ? individualNpi : "",
@@ -210,7 +210,7 @@ function medicaidMember(world: World, rng: Rng): number {
     const i = (candidate + step) % n;
     if (payerClassOf(world, i) === "medicaid") return i;
   }
-  throw new RangeError("encounters need at least one Medicaid member in the population");
+  throw new Error("unreachable: createWorld checks that the population has a Medicaid member");
 }
 
 /** Encounter `index` of the world: a Medicaid managed-care encounter with the plan's adjudication. */

@@ -10,7 +10,7 @@
 import type { PayerClass } from "../core/config.js";
 import { ageOn, type DayNumber } from "../core/dates.js";
 import { EXAMPLE_DOMAINS, pad, syntheticMbi, syntheticPhone, syntheticSsn } from "../core/identifiers.js";
-import { memoByIndex } from "../core/memo.js";
+import { cachedByIndex } from "../core/memo.js";
 import { rngFor, unitFor, type Rng } from "../core/random.js";
 import type { World } from "../core/world.js";
 import type { Address, CoverageLevel, CoverageSpan, Member, Payer, Plan } from "../model.js";
@@ -27,19 +27,24 @@ export function householdHeadOf(world: World, i: number): number {
   return h;
 }
 
-interface Household {
+/** What a household's members share for coverage: enough to place a claim, cheap to compute. */
+interface HouseholdCore {
   head: number;
   size: number;
   payerClass: PayerClass;
   payer: Payer;
   /** Position 1 is a spouse rather than a child. */
   hasSpouse: boolean;
+  spans: readonly CoverageSpan[];
+}
+
+/** The rest of a household: who they are and where they live. */
+interface Household extends HouseholdCore {
   headBirth: DayNumber;
   headSex: "F" | "M";
   lastName: string;
   address: Address;
   groupNumber: string;
-  spans: readonly CoverageSpan[];
 }
 
 function birthForAge(rng: Rng, reference: DayNumber, age: number): DayNumber {
@@ -101,31 +106,36 @@ function coverageSpans(world: World, h: number, payer: Payer, level: CoverageLev
   return spans;
 }
 
-const household = memoByIndex(50_000, (world: World, h: number): Household => {
-  const rng = rngFor(world.seed, "household", h);
-  const payerClass = world.dist.payerClass.draw(unitFor(world.seed, "household", h, 1));
+const householdCore = cachedByIndex(1024, (world: World, h: number): HouseholdCore => {
+  const seed = world.seed;
+  const payerClass = world.dist.payerClass.draw(unitFor(seed, "household", h, 1));
   const payers = world.payersByClass[payerClass];
-  const payer = payers[Math.floor(unitFor(world.seed, "household", h, 2) * payers.length)] as Payer;
+  const payer = payers[Math.floor(unitFor(seed, "household", h, 2) * payers.length)] as Payer;
   let size = 1;
   const n = world.config.population.members;
   while (h + size < n && !isHouseholdHead(world, h + size)) size++;
-  const age = headAge(world, rng, payerClass);
-  const hasSpouse = payerClass !== "medicare" && size > 1 && rng.chance(world.config.households.spouseShare);
-  const level = coverageLevel(payerClass, size, hasSpouse);
+  const hasSpouse = payerClass !== "medicare" && size > 1 && unitFor(seed, "household", h, 3) < world.config.households.spouseShare;
+  return { head: h, size, payerClass, payer, hasSpouse, spans: coverageSpans(world, h, payer, coverageLevel(payerClass, size, hasSpouse)) };
+});
+
+const household = cachedByIndex(1024, (world: World, h: number): Household => {
+  const core = householdCore(world, h);
+  const rng = rngFor(world.seed, "household", h);
+  const age = headAge(world, rng, core.payerClass);
   return {
-    head: h,
-    size,
-    payerClass,
-    payer,
-    hasSpouse,
+    ...core,
     headBirth: birthForAge(rng, world.referenceDay, age),
     headSex: rng.chance(0.52) ? "F" : "M",
     lastName: rng.pick(world.vocabulary.lastNames),
     address: addressFor(world, rng),
-    groupNumber: payerClass === "commercial" ? `GRP${pad(rng.int(5000), 5)}` : "",
-    spans: coverageSpans(world, h, payer, level),
+    groupNumber: core.payerClass === "commercial" ? `GRP${pad(rng.int(5000), 5)}` : "",
   };
 });
+
+function relationshipOf(core: HouseholdCore, position: number): Member["relationship"] {
+  if (position === 0 || core.payerClass === "medicare") return "18";
+  return position === 1 && core.hasSpouse ? "01" : "19";
+}
 
 export function memberId(world: World, head: number, position: number): string {
   return `${world.config.idPrefix}M${pad(head, 9)}${position}`;
@@ -146,7 +156,7 @@ function buildMember(world: World, i: number): Member {
   const ref = world.referenceDay;
   const v = world.vocabulary;
 
-  let relationship: Member["relationship"] = "18";
+  const relationship = relationshipOf(hh, position);
   let sex = hh.headSex;
   let birthDate = hh.headBirth;
   let lastName = hh.lastName;
@@ -156,12 +166,10 @@ function buildMember(world: World, i: number): Member {
       // Medicare enrols individuals: a second beneficiary in the household is a subscriber of their own.
       sex = hh.headSex === "F" ? "M" : "F";
       birthDate = birthForAge(rng, ref, Math.max(65, headAgeNow - 6 + rng.int(13)));
-    } else if (position === 1 && hh.hasSpouse) {
-      relationship = "01";
+    } else if (relationship === "01") {
       sex = rng.chance(0.9) ? (hh.headSex === "F" ? "M" : "F") : hh.headSex;
       birthDate = birthForAge(rng, ref, Math.max(18, headAgeNow - 6 + rng.int(13)));
     } else {
-      relationship = "19";
       sex = rng.chance(0.5) ? "F" : "M";
       const maxChildAge = Math.max(0, Math.min(hh.payerClass === "medicaid" ? 18 : 25, headAgeNow - 16));
       birthDate = birthForAge(rng, ref, rng.int(maxChildAge + 1));
@@ -199,15 +207,44 @@ function buildMember(world: World, i: number): Member {
 }
 
 /** Member `index` of the world's population, with its coverage spans. */
-export const member = memoByIndex(50_000, buildMember);
+export const member = cachedByIndex(4096, buildMember);
 
 /** The payer class of member i (cheap: no member is built). */
 export function payerClassOf(world: World, i: number): PayerClass {
-  return household(world, householdHeadOf(world, i)).payerClass;
+  return world.dist.payerClass.draw(unitFor(world.seed, "household", householdHeadOf(world, i), 1));
+}
+
+/** What a claim needs of member i: IDs, relationship, payer and coverage, without building the member. */
+export interface MemberCoverage {
+  memberId: string;
+  subscriberId: string;
+  relationship: Member["relationship"];
+  payer: Payer;
+  spans: readonly CoverageSpan[];
+}
+
+export function memberCoverage(world: World, i: number): MemberCoverage {
+  if (!Number.isInteger(i) || i < 0 || i >= world.config.population.members) {
+    throw new RangeError(`member index ${i} is outside the population of ${world.config.population.members}`);
+  }
+  const h = householdHeadOf(world, i);
+  const core = householdCore(world, h);
+  const relationship = relationshipOf(core, i - h);
+  const id = memberId(world, h, i - h);
+  return { memberId: id, subscriberId: relationship === "18" ? id : memberId(world, h, 0), relationship, payer: core.payer, spans: core.spans };
 }
 
 /** True when `day` falls in one of the spans. */
 export function coveredOn(spans: readonly CoverageSpan[], day: DayNumber): boolean {
   for (const s of spans) if (day >= s.start && (s.end === null || day <= s.end)) return true;
   return false;
+}
+
+/** The lowest-indexed Medicaid member, or -1 when the population has none. */
+export function firstMedicaidMember(world: World): number {
+  const n = world.config.population.members;
+  for (let h = 0; h < n; h = h + householdCore(world, h).size) {
+    if (householdCore(world, h).payerClass === "medicaid") return h;
+  }
+  return -1;
 }

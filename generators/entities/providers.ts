@@ -4,7 +4,7 @@
  * Provider j is a pure function of (seed, "provider", j).
  */
 import { npiForProvider, syntheticEin, syntheticPhone } from "../core/identifiers.js";
-import { memoByIndex } from "../core/memo.js";
+import { cachedByIndex } from "../core/memo.js";
 import { rngFor } from "../core/random.js";
 import type { World } from "../core/world.js";
 import type { Provider } from "../model.js";
@@ -83,7 +83,7 @@ function buildProvider(world: World, j: number): Provider {
 }
 
 /** Provider `index` of the world's population. */
-export const provider = memoByIndex(20_000, buildProvider);
+export const provider = cachedByIndex(4096, buildProvider);
 
 /** An individual provider index drawn from u ∈ [0,1), for rendering and attending roles. */
 export function individualFromUnit(world: World, u: number): number {

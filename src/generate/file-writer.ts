@@ -5,7 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
+import { ensureDir } from "../util/fs.js";
 import { dirname, join } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -25,6 +26,8 @@ export interface ManifestFile {
   lastIndex: number;
 }
 
+const OUTPUT_BUFFER_BYTES = 1 << 20;
+
 class HashTap extends Transform {
   readonly hash = createHash("sha256");
   bytes = 0;
@@ -43,24 +46,35 @@ export async function writePlannedFile(
 ): Promise<ManifestFile> {
   const target = join(outDir, ...spec.path.split("/"));
   const partial = `${target}.partial`;
-  await mkdir(dirname(target), { recursive: true });
+  await ensureDir(dirname(target));
   let counts: RenderCounts = { records: 0, lines: 0 };
+  // Small text chunks keep V8's string ropes short-lived; they are packed into 1 MiB buffers for the stream.
   async function* chunks(): AsyncGenerator<Buffer> {
     let done = 0;
     const it = renderFile(world, spec, {
+      chunkChars: 16_384,
       onProgress: (n) => {
         options.onRecords?.(n - done);
         done = n;
       },
     });
+    let buffer = Buffer.allocUnsafe(OUTPUT_BUFFER_BYTES);
+    let used = 0;
     for (;;) {
       const step = it.next();
       if (step.done) {
         counts = step.value;
-        return;
+        break;
       }
-      yield Buffer.from(step.value, "utf8");
+      const text = step.value;
+      if (used + text.length * 3 > buffer.length) {
+        if (used > 0) yield buffer.subarray(0, used);
+        buffer = Buffer.allocUnsafe(Math.max(OUTPUT_BUFFER_BYTES, text.length * 3));
+        used = 0;
+      }
+      used += buffer.write(text, used, "utf8");
     }
+    if (used > 0) yield buffer.subarray(0, used);
   }
   const tap = new HashTap();
   try {

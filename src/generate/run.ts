@@ -4,7 +4,8 @@
  * every file is complete. Output is byte-identical whatever the number of workers or shards.
  */
 import { Worker } from "node:worker_threads";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { readdir, rename, rm, writeFile } from "node:fs/promises";
+import { ensureDir } from "../util/fs.js";
 import { join } from "node:path";
 import {
   createWorld,
@@ -69,7 +70,7 @@ async function prepareOutDir(outDir: string, force: boolean): Promise<void> {
   }
   if (entries.length > 0 && !force) throw new UserError(`--out ${outDir}: is not empty (use --force to write into it)`);
   try {
-    await mkdir(outDir, { recursive: true });
+    await ensureDir(outDir);
     const probe = join(outDir, `.hcsynth-write-probe-${process.pid}`);
     await writeFile(probe, "");
     await rm(probe);
@@ -121,7 +122,8 @@ async function runInWorkers(job: GenerateJob, specs: FileSpec[], workers: number
       const count = Math.min(workers, specs.length);
       if (count === 0) resolve();
       for (let i = 0; i < count; i++) {
-        const w = new Worker(workerUrl(), { workerData: job });
+        // a larger young generation: generation allocates many short-lived objects
+        const w = new Worker(workerUrl(), { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
         pool.push(w);
         w.on("message", (m: FromWorker) => {
           if (failed) return;

@@ -53,7 +53,8 @@ export function registerGenerate(program: Command): void {
       progress.stop();
       const bytes = manifest.files.reduce((n, f) => n + f.bytes, 0);
       const seconds = (performance.now() - started) / 1000;
-      process.stderr.write(`wrote ${manifest.files.length} files (${(bytes / 1e6).toFixed(1)} MB) and manifest.json to ${run.out} in ${seconds.toFixed(1)} s\n`);
+      const peakRss = Math.round(process.resourceUsage().maxRSS / 1024);
+      process.stderr.write(`wrote ${manifest.files.length} files (${(bytes / 1e6).toFixed(1)} MB) and manifest.json to ${run.out} in ${seconds.toFixed(1)} s, peak RSS ${peakRss} MB\n`);
     } finally {
       progress.stop();
     }

@@ -1,0 +1,97 @@
+/** Generation benchmarks (issue: world model and writers): per kind and format, naive baseline, workers, a large file's peak RSS. */
+import { spawnSync } from "node:child_process";
+import { availableParallelism, tmpdir } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createWorld, KINDS, planFiles, renderFile, type Kind } from "../generators/index.js";
+import { generate } from "../src/generate/run.js";
+import { naiveClaimsCsv } from "./naive-baseline.js";
+import { mbps, rps, table, time, timeAsync, type Rate, type Verdict } from "./measure.js";
+
+export const WORKLOAD = { seed: 7, population: { members: 20_000, providers: 2_000, claims: 100_000, encounters: 25_000 } };
+
+/** Renders one kind/format in this thread into memory: pure generation + serialisation speed. */
+function renderRate(kind: Kind, format: string): Rate {
+  const world = createWorld(WORKLOAD);
+  const [spec] = planFiles(world, { kinds: [kind], formats: [format], recordsPerFile: Number.MAX_SAFE_INTEGER });
+  if (!spec) throw new Error(`no ${kind}/${format} file planned`);
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const { value: bytes, seconds } = time(() => {
+    let total = 0;
+    let used = 0;
+    for (const chunk of renderFile(world, spec, { chunkChars: 16_384 })) {
+      if (used + chunk.length * 3 > buffer.length) {
+        total += used;
+        used = 0;
+      }
+      used += buffer.write(chunk, used);
+    }
+    return total + used;
+  });
+  return { label: `${kind}/${format}`, seconds, records: spec.lastIndex - spec.firstIndex + 1, bytes };
+}
+
+function naiveRate(claims: number): Rate {
+  let bytes = 0;
+  const { seconds } = time(() => naiveClaimsCsv(claims, (t) => (bytes += Buffer.byteLength(t))));
+  return { label: "naive faker claims/csv", seconds, records: claims, bytes };
+}
+
+async function endToEnd(workers: number): Promise<Rate> {
+  const out = mkdtempSync(join(tmpdir(), "hcsynth-bench-"));
+  try {
+    const { value: manifest, seconds } = await timeAsync(() =>
+      generate({ world: WORKLOAD, outDir: out, kinds: [...KINDS], formats: ["csv", "ndjson"], recordsPerFile: 25_000, gzip: false, shard: { index: 0, count: 1 }, workers, force: true }),
+    );
+    return { label: `generate --workers ${workers}`, seconds, records: manifest.files.reduce((n, f) => n + f.records, 0), bytes: manifest.files.reduce((n, f) => n + f.bytes, 0) };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** Generates one large claims CSV file in a child process (one worker thread) and reads its peak RSS. */
+function largeFile(gigabytes: number): { bytes: number; seconds: number; peakRssMb: number } {
+  const out = mkdtempSync(join(tmpdir(), "hcsynth-bench-large-"));
+  try {
+    // ~395 bytes of claims CSV per claim at the default distributions
+    const claims = Math.ceil((gigabytes * 1e9) / 395);
+    const cli = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+    const args = ["generate", "--seed", "7", "--out", out, "--kinds", "claims", "--formats", "csv", "--members", "200000", "--providers", "20000"];
+    const r = spawnSync(process.execPath, [cli, ...args, "--claims", String(claims), "--records-per-file", String(claims), "--workers", "1"], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`large-file generation failed: ${r.stderr}`);
+    // the CLI's summary line: "wrote N files (X MB) and manifest.json to DIR in S s, peak RSS R MB"
+    const m = /wrote \d+ files \(([\d.]+) MB\).* in ([\d.]+) s, peak RSS (\d+) MB/.exec(r.stderr);
+    if (!m) throw new Error(`unexpected generate summary: ${r.stderr}`);
+    return { bytes: Number(m[1]) * 1e6, seconds: Number(m[2]), peakRssMb: Number(m[3]) };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+export async function benchGeneration(): Promise<Verdict[]> {
+  console.log(`\n## Generation (seed 7: ${WORKLOAD.population.members} members, ${WORKLOAD.population.providers} providers, ${WORKLOAD.population.claims} claims, ${WORKLOAD.population.encounters} encounters)\n`);
+  const rates: Rate[] = [];
+  for (const kind of KINDS) for (const format of ["csv", "ndjson"]) rates.push(renderRate(kind, format));
+  const naive = naiveRate(20_000);
+  console.log("One core, in memory (generation + serialisation):");
+  console.log(table([...rates, naive].map((r) => [r.label, rps(r), mbps(r)]), ["kind/format", "records/s", "MB/s"]));
+  const claimsCsv = rates.find((r) => r.label === "claims/csv")!;
+  const ratio = mbps(claimsCsv) / mbps(naive);
+  console.log(`\nclaims/csv vs naive faker-per-field CSV: ${ratio.toFixed(1)}× (MB/s), ${(rps(claimsCsv) / rps(naive)).toFixed(1)}× (claims/s)`);
+
+  const all = availableParallelism();
+  const e2e = [await endToEnd(1), await endToEnd(all)];
+  console.log(`\nEnd to end to disk (every kind, CSV + NDJSON, files of 25,000 records):`);
+  console.log(table(e2e.map((r) => [r.label, rps(r), mbps(r)]), ["run", "records/s", "MB/s"]));
+  console.log(`workers ${all} vs 1: ${(mbps(e2e[1]!) / mbps(e2e[0]!)).toFixed(2)}×`);
+
+  const gb = Number(process.env["BENCH_LARGE_GB"] ?? "5");
+  const large = largeFile(gb);
+  console.log(`\nOne ${(large.bytes / 1e9).toFixed(2)} GB claims CSV file, one worker: ${(large.bytes / 1e6 / large.seconds).toFixed(1)} MB/s, peak RSS ${large.peakRssMb.toFixed(0)} MB`);
+  return [
+    { what: "claims CSV vs naive faker baseline", target: "≥ 10×", measured: `${ratio.toFixed(1)}×`, ok: ratio >= 10 },
+    { what: "claims CSV on one core", target: "≥ 120 MB/s", measured: `${mbps(claimsCsv).toFixed(1)} MB/s`, ok: mbps(claimsCsv) >= 120 },
+    { what: `peak RSS generating a ${(large.bytes / 1e9).toFixed(1)} GB file`, target: "< 200 MB", measured: `${large.peakRssMb.toFixed(0)} MB`, ok: large.peakRssMb < 200 },
+  ];
+}
