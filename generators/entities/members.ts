@@ -106,7 +106,7 @@ function coverageSpans(world: World, h: number, payer: Payer, level: CoverageLev
   return spans;
 }
 
-const householdCore = cachedByIndex(1024, (world: World, h: number): HouseholdCore => {
+const householdCore = cachedByIndex(64, (world: World, h: number): HouseholdCore => {
   const seed = world.seed;
   const payerClass = world.dist.payerClass.draw(unitFor(seed, "household", h, 1));
   const payers = world.payersByClass[payerClass];
@@ -118,17 +118,28 @@ const householdCore = cachedByIndex(1024, (world: World, h: number): HouseholdCo
   return { head: h, size, payerClass, payer, hasSpouse, spans: coverageSpans(world, h, payer, coverageLevel(payerClass, size, hasSpouse)) };
 });
 
-const household = cachedByIndex(1024, (world: World, h: number): Household => {
+const household = cachedByIndex(64, (world: World, h: number): Household => {
   const core = householdCore(world, h);
   const rng = rngFor(world.seed, "household", h);
   const age = headAge(world, rng, core.payerClass);
+  // an explicit literal, not a spread: V8 builds spread-then-extend objects on a slow path
+  const headBirth = birthForAge(rng, world.referenceDay, age);
+  const headSex = rng.chance(0.52) ? "F" : "M";
+  const lastName = rng.pick(world.vocabulary.lastNames);
+  const address = addressFor(world, rng);
+  const groupNumber = core.payerClass === "commercial" ? `GRP${pad(rng.int(5000), 5)}` : "";
   return {
-    ...core,
-    headBirth: birthForAge(rng, world.referenceDay, age),
-    headSex: rng.chance(0.52) ? "F" : "M",
-    lastName: rng.pick(world.vocabulary.lastNames),
-    address: addressFor(world, rng),
-    groupNumber: core.payerClass === "commercial" ? `GRP${pad(rng.int(5000), 5)}` : "",
+    head: core.head,
+    size: core.size,
+    payerClass: core.payerClass,
+    payer: core.payer,
+    hasSpouse: core.hasSpouse,
+    spans: core.spans,
+    headBirth,
+    headSex,
+    lastName,
+    address,
+    groupNumber,
   };
 });
 
@@ -207,7 +218,7 @@ function buildMember(world: World, i: number): Member {
 }
 
 /** Member `index` of the world's population, with its coverage spans. */
-export const member = cachedByIndex(4096, buildMember);
+export const member = cachedByIndex(64, buildMember);
 
 /** The payer class of member i (cheap: no member is built). */
 export function payerClassOf(world: World, i: number): PayerClass {

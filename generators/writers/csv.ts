@@ -67,13 +67,14 @@ function providerRow(p: Provider): string {
   );
 }
 
+// Rows are built with Array#join, which yields flat strings; long template chains build ropes that cost more to write out.
 function claimHeader(world: World, c: Claim, id: string): string {
-  return (
-    `${id},${c.claimType},${c.frequencyCode},${c.memberId},${c.subscriberId},${c.relationship},${c.payerId},${c.planId},` +
-    `${c.billingNpi},${c.renderingNpi},${c.attendingNpi},${c.placeOfService},${c.typeOfBill},${optionalDate(world, c.admissionDate)},` +
-    `${optionalDate(world, c.dischargeDate)},${world.dates.isoDate(c.statementFrom)},${world.dates.isoDate(c.statementTo)},` +
-    `${c.principalDiagnosis},${c.admittingDiagnosis},${c.secondaryDiagnoses.join("|")},${formatCents(c.totalChargeCents)},`
-  );
+  return [
+    id, c.claimType, c.frequencyCode, c.memberId, c.subscriberId, c.relationship, c.payerId, c.planId,
+    c.billingNpi, c.renderingNpi, c.attendingNpi, c.placeOfService, c.typeOfBill, optionalDate(world, c.admissionDate),
+    optionalDate(world, c.dischargeDate), world.dates.isoDate(c.statementFrom), world.dates.isoDate(c.statementTo),
+    c.principalDiagnosis, c.admittingDiagnosis, c.secondaryDiagnoses.join("|"), formatCents(c.totalChargeCents), "",
+  ].join(",");
 }
 
 function claimRows(world: World, c: Claim): string {
