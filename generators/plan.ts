@@ -8,6 +8,8 @@ import type { World } from "./core/world.js";
 import { entityOf, KINDS, populationOf, type Kind } from "./kinds.js";
 import { FORMAT_GROUPS } from "./writers/index.js";
 import type { OutputFormat } from "./writers/format.js";
+import { X12_FORMATS } from "./writers/x12/index.js";
+import { resolveX12Options, type X12Options } from "./writers/x12/options.js";
 
 export interface FileSpec {
   /** Relative to the output directory, with `/` separators. */
@@ -19,6 +21,8 @@ export interface FileSpec {
   lastIndex: number;
   /** Ordinal in the canonical plan (used for sharding). */
   ordinal: number;
+  /** X12 options of an X12 file (present only when the plan was given some). */
+  x12?: X12Options;
 }
 
 export interface PlanOptions {
@@ -26,6 +30,8 @@ export interface PlanOptions {
   formats: readonly string[];
   recordsPerFile: number;
   gzip?: boolean;
+  /** Options of the X12 formats (see DEFAULT_X12_OPTIONS); validated here, carried on the X12 files' specs. */
+  x12?: X12Options;
 }
 
 export function formatByName(name: string): OutputFormat {
@@ -38,6 +44,7 @@ export function planFiles(world: World, options: PlanOptions): FileSpec[] {
   if (!Number.isInteger(options.recordsPerFile) || options.recordsPerFile < 1) {
     throw new RangeError(`records per file must be a whole number ≥ 1, got ${String(options.recordsPerFile)}`);
   }
+  if (options.x12 !== undefined) resolveX12Options(options.x12);
   const specs: FileSpec[] = [];
   for (const kind of KINDS) {
     if (!options.kinds.includes(kind)) continue;
@@ -50,7 +57,7 @@ export function planFiles(world: World, options: PlanOptions): FileSpec[] {
         if (!format.kinds.includes(kind)) continue;
         for (let f = 0; f < files; f++) {
           const firstIndex = f * options.recordsPerFile;
-          specs.push({
+          const spec: FileSpec = {
             path: `${kind}/${kind}-${pad(f, 5)}.${format.extension}${options.gzip ? ".gz" : ""}`,
             kind,
             format: format.name,
@@ -58,7 +65,9 @@ export function planFiles(world: World, options: PlanOptions): FileSpec[] {
             firstIndex,
             lastIndex: Math.min(firstIndex + options.recordsPerFile, total) - 1,
             ordinal: specs.length,
-          });
+          };
+          if (options.x12 !== undefined && X12_FORMATS.includes(format)) spec.x12 = { ...options.x12 };
+          specs.push(spec);
         }
       }
     }
@@ -79,18 +88,21 @@ export interface RenderCounts {
 /**
  * Renders a file as text chunks of about `chunkChars` characters, in constant memory.
  * The generator's return value holds the counts of records and service lines written.
+ * `options.x12` overrides the X12 options carried on the spec.
  */
 export function* renderFile(
   world: World,
   spec: FileSpec,
-  options: { chunkChars?: number; onProgress?: (indexesDone: number) => void } = {},
+  options: { chunkChars?: number; onProgress?: (indexesDone: number) => void; x12?: X12Options } = {},
 ): Generator<string, RenderCounts, void> {
   const chunkChars = options.chunkChars ?? 1 << 20;
   const format = formatByName(spec.format);
-  const writer = format.open({ world, kind: spec.kind, fileIndex: spec.fileIndex, firstIndex: spec.firstIndex, lastIndex: spec.lastIndex });
+  const x12 = options.x12 ?? spec.x12;
+  const writer = format.open({ world, kind: spec.kind, fileIndex: spec.fileIndex, firstIndex: spec.firstIndex, lastIndex: spec.lastIndex, ...(x12 ? { x12 } : {}) });
   let buffer = writer.begin();
   let records = 0;
   for (let i = spec.firstIndex; i <= spec.lastIndex; i++) {
+    if (writer.acceptsIndex && !writer.acceptsIndex(i)) continue;
     const record = entityOf(world, spec.kind, i);
     if (!writer.accepts(record)) continue;
     buffer += writer.write(record);

@@ -31,6 +31,8 @@ function checkClaimIntegrity(world: World, c: Claim): void {
     expect(Number.isInteger(line.chargeCents)).toBe(true);
   }
   expect(c.totalChargeCents).toBe(c.lines.reduce((n, l) => n + l.chargeCents, 0));
+  expect(m.birthDate).toBeLessThanOrEqual(c.statementFrom);
+  for (const l of c.lines) expect(l.revenueCode).not.toBe("0001");
   const npis = [c.billingNpi, c.renderingNpi, c.attendingNpi].filter(Boolean);
   for (const npi of npis) {
     expect(isValidNpi(npi)).toBe(true);

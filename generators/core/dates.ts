@@ -50,6 +50,32 @@ function pad4(n: number): string {
   return s.length >= 4 ? s : "0000".slice(s.length) + s;
 }
 
+/*
+ * Sentinel day numbers, used only by defect injection: far below any real date, they carry a real day
+ * and a variant, and DateFormatter renders them as an impossible date (February 30 of that year), a
+ * date in the wrong format, or an empty date.
+ */
+const SENTINEL_BASE = -2_000_000_000;
+const SENTINEL_SPAN = 10_000_000;
+const SENTINEL_OFFSET = 5_000_000;
+
+export function impossibleDay(day: DayNumber): DayNumber {
+  return SENTINEL_BASE + 1 * SENTINEL_SPAN + day + SENTINEL_OFFSET;
+}
+
+export function wrongFormatDay(day: DayNumber): DayNumber {
+  return SENTINEL_BASE + 2 * SENTINEL_SPAN + day + SENTINEL_OFFSET;
+}
+
+function sentinel(day: DayNumber, compact: boolean): string {
+  const x = day - SENTINEL_BASE;
+  if (x < 0) return ""; // a missing date
+  const variant = Math.floor(x / SENTINEL_SPAN);
+  const [y, m, d] = civilFromDays(x - variant * SENTINEL_SPAN - SENTINEL_OFFSET);
+  if (variant === 1) return compact ? `${pad4(y)}0230` : `${pad4(y)}-02-30`;
+  return compact ? `${pad4(y)}-${pad2(m)}-${pad2(d)}` : `${pad2(m)}/${pad2(d)}/${pad4(y)}`;
+}
+
 /** Formats day numbers, memoising both renderings; one instance per generation context. */
 export class DateFormatter {
   private readonly iso = new Map<DayNumber, string>();
@@ -57,6 +83,7 @@ export class DateFormatter {
 
   /** `YYYY-MM-DD` */
   isoDate(day: DayNumber): string {
+    if (day < -1_000_000_000) return sentinel(day, false);
     let s = this.iso.get(day);
     if (s === undefined) {
       const [y, m, d] = civilFromDays(day);
@@ -68,6 +95,7 @@ export class DateFormatter {
 
   /** `CCYYMMDD`, the X12 D8 format. */
   d8(day: DayNumber): string {
+    if (day < -1_000_000_000) return sentinel(day, true);
     let s = this.compact.get(day);
     if (s === undefined) {
       const [y, m, d] = civilFromDays(day);

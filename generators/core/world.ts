@@ -73,7 +73,8 @@ export function createWorld(partialConfig: unknown = {}, options: WorldOptions =
   if (inpatientBillTypes.length === 0 || outpatientBillTypes.length === 0) throw new RangeError("type-of-bill code list: needs inpatient (x1x) and outpatient (x3x) types");
   // Revenue codes 010x–021x are accommodations (room and board); the rest are ancillary.
   const roomAndBoardRevenue = codes.revenue.filter((r) => /^0(1\d|20|21)\d$/.test(r));
-  const ancillaryRevenue = codes.revenue.filter((r) => !roomAndBoardRevenue.includes(r));
+  // 0001 is the total-charges line of a UB-04, never a service line
+  const ancillaryRevenue = codes.revenue.filter((r) => !roomAndBoardRevenue.includes(r) && r !== "0001");
   if (roomAndBoardRevenue.length === 0 || ancillaryRevenue.length === 0) throw new RangeError("revenue code list: needs accommodation (01xx) and ancillary codes");
 
   const world: World = {

@@ -112,10 +112,19 @@ function typeOfBill(rng: Rng, candidates: readonly string[], frequency: string):
   return rng.pick(matching.length > 0 ? matching : candidates);
 }
 
-function claimBody(world: World, rng: Rng, index: number, id: string, memberIndex: number): Claim {
+/** The claim type is the first draw of a claim's or encounter's stream, so it can be known without building the claim. */
+function drawClaimType(world: World, rng: Rng): ClaimType {
+  return rng.chance(world.config.claims.institutionalShare) ? "institutional" : "professional";
+}
+
+/** The type of claim or encounter `index`, cheaply (one hash): lets an 837I writer skip professional claims unbuilt. */
+export function claimTypeOf(world: World, kind: "claims" | "encounters", index: number): ClaimType {
+  return drawClaimType(world, rngFor(world.seed, kind === "claims" ? "claim" : "encounter", index));
+}
+
+function claimBody(world: World, rng: Rng, index: number, id: string, claimType: ClaimType, memberIndex: number): Claim {
   const cfg = world.config.claims;
   const m = memberCoverage(world, memberIndex);
-  const claimType: ClaimType = rng.chance(cfg.institutionalShare) ? "institutional" : "professional";
   const { day, lastCovered, span } = serviceDay(world, rng, m.spans);
   const frequencyCode = world.dist.frequency.sample(rng);
   const individual = individualFromUnit(world, rng.next());
@@ -195,7 +204,8 @@ function checkIndex(what: string, index: number, total: number): void {
 export function claim(world: World, index: number): Claim {
   checkIndex("claim", index, world.config.population.claims);
   const rng = rngFor(world.seed, "claim", index);
-  return claimBody(world, rng, index, claimId(world, index), rng.int(world.config.population.members));
+  const claimType = drawClaimType(world, rng);
+  return claimBody(world, rng, index, claimId(world, index), claimType, rng.int(world.config.population.members));
 }
 
 /** A Medicaid member for encounter draws: rejection sampling, then a scan, so it is always found. */
@@ -219,7 +229,8 @@ export function encounter(world: World, index: number): Encounter {
   const cfg = world.config.encounters;
   const rng = rngFor(world.seed, "encounter", index);
   const id = encounterId(world, index);
-  const body = claimBody(world, rng, index, id, medicaidMember(world, rng));
+  const claimType = drawClaimType(world, rng);
+  const body = claimBody(world, rng, index, id, claimType, medicaidMember(world, rng));
   let paid = 0;
   for (const line of body.lines) {
     line.paidCents = rng.chance(cfg.deniedLineShare) ? 0 : Math.round(line.chargeCents * (cfg.paidRatio[0] + rng.next() * (cfg.paidRatio[1] - cfg.paidRatio[0])));

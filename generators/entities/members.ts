@@ -182,8 +182,10 @@ function buildMember(world: World, i: number): Member {
       birthDate = birthForAge(rng, ref, Math.max(18, headAgeNow - 6 + rng.int(13)));
     } else {
       sex = rng.chance(0.5) ? "F" : "M";
-      const maxChildAge = Math.max(0, Math.min(hh.payerClass === "medicaid" ? 18 : 25, headAgeNow - 16));
-      birthDate = birthForAge(rng, ref, rng.int(maxChildAge + 1));
+      // children are born before the service window opens, so no claim predates its patient
+      const minChildAge = Math.ceil(world.config.serviceWindowDays / DAYS_PER_YEAR);
+      const maxChildAge = Math.max(minChildAge, Math.min(hh.payerClass === "medicaid" ? 18 : 25, headAgeNow - 16));
+      birthDate = birthForAge(rng, ref, rng.range(minChildAge, maxChildAge));
       if (rng.chance(0.05)) lastName = rng.pick(v.lastNames);
     }
   }

@@ -5,6 +5,7 @@
  */
 import type { World } from "../core/world.js";
 import type { EntityOfKind, Kind } from "../kinds.js";
+import type { X12Options } from "./x12/options.js";
 
 export interface FileContext {
   world: World;
@@ -13,6 +14,8 @@ export interface FileContext {
   fileIndex: number;
   firstIndex: number;
   lastIndex: number;
+  /** Options of the X12 formats (ignored by the others); DEFAULT_X12_OPTIONS when absent. */
+  x12?: X12Options;
 }
 
 export interface RecordWriter<T> {
@@ -20,11 +23,13 @@ export interface RecordWriter<T> {
   begin(): string;
   /** True when the record belongs in this file. */
   accepts(record: T): boolean;
+  /** Optional: whether record `index` can belong in this file, decided before the record is built (a cheap pre-filter). */
+  acceptsIndex?(index: number): boolean;
   /** The text of one record. */
   write(record: T): string;
   /** Text after the last record. */
   end(): string;
-  /** Service lines written so far. */
+  /** Service lines written so far (X12: LX segments). */
   readonly lines: number;
 }
 
