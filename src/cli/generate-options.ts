@@ -3,9 +3,9 @@
  * defaults < config file (--config) < environment (HCSYNTH_*) < command-line flags.
  */
 import { availableParallelism } from "node:os";
-import { FORMAT_NAMES, KINDS, type Kind } from "../../generators/index.js";
+import { FORMAT_NAMES, KINDS, type Kind, type X12Options } from "../../generators/index.js";
 import { UserError } from "./errors.js";
-import { list, shardSpec, text, wholeNumber } from "./parse.js";
+import { list, oneOf, shardSpec, text, wholeNumber } from "./parse.js";
 
 export interface GenerateRunOptions {
   out: string;
@@ -19,6 +19,8 @@ export interface GenerateRunOptions {
   config?: string;
   procedures?: string;
   modifiers?: string;
+  /** X12 options from the x12.* flags (validated by the generators). */
+  x12: X12Options;
 }
 
 export interface OptionSpec {
@@ -49,11 +51,21 @@ export const GENERATE_OPTIONS: readonly OptionSpec[] = [
   { flags: "--config <file>", description: "JSON file of world settings (population, distributions, dates)", target: "run.config", env: "HCSYNTH_CONFIG" },
   { flags: "--id-prefix <prefix>", description: "synthetic prefix of member, claim and encounter IDs (default SYN)", target: "idPrefix", env: "HCSYNTH_ID_PREFIX", parse: text("--id-prefix", /^[A-Z][A-Z0-9]{0,5}$/, "1–6 upper-case letters or digits, starting with a letter") },
   { flags: "--reference-date <date>", description: "the world's frozen today, YYYY-MM-DD (default 2025-12-31)", target: "referenceDate", env: "HCSYNTH_REFERENCE_DATE", parse: text("--reference-date", /^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD") },
+  { flags: "--usage <T|P>", description: "X12 ISA15 usage indicator: T test, P production (default T)", target: "x12.usage", parse: oneOf("--usage", ["T", "P"]) },
+  { flags: "--sender-id <id>", description: "X12 sender ID (ISA06, GS02, 1000A)", target: "x12.senderId" },
+  { flags: "--receiver-id <id>", description: "X12 receiver ID (ISA08, GS03, 1000B)", target: "x12.receiverId" },
+  { flags: "--claims-per-st <n>", description: "X12 claims (or members) per ST/SE transaction set, at most 5000 (default 5000)", target: "x12.claimsPerSt", parse: wholeNumber("--claims-per-st", 1, 5000) },
+  { flags: "--element-separator <c>", description: "X12 element separator (default *)", target: "x12.elementSeparator" },
+  { flags: "--component-separator <c>", description: "X12 component separator, ISA16 (default :)", target: "x12.componentSeparator" },
+  { flags: "--repetition-separator <c>", description: "X12 repetition separator, ISA11 (default ^)", target: "x12.repetitionSeparator" },
+  { flags: "--segment-terminator <c>", description: "X12 segment terminator (default ~)", target: "x12.segmentTerminator" },
+  { flags: "--segment-newline", description: "X12: a line feed after every segment", target: "x12.newline", boolean: true },
+  { flags: "--eligibility-mode <mode>", description: "X12 834: full (audit, 030) or change (021/024/001) files (default full)", target: "x12.eligibilityMode", parse: oneOf("--eligibility-mode", ["full", "change"]) },
   { flags: "--procedures <file>", description: "your own procedure code list (CPT/HCPCS), one code per line", target: "run.procedures" },
   { flags: "--modifiers <file>", description: "your own procedure modifier list, one code per line", target: "run.modifiers" },
 ];
 
-export const GENERATE_DEFAULTS: Omit<GenerateRunOptions, "out"> = {
+export const GENERATE_DEFAULTS: Omit<GenerateRunOptions, "out" | "x12"> = {
   kinds: [...KINDS],
   formats: ["csv", "ndjson"],
   recordsPerFile: 100_000,
@@ -110,10 +122,12 @@ export function layerGenerateOptions(
     throw new UserError(`--config ${configPath}: expected a JSON object of world settings`);
   }
   const world: Record<string, unknown> = structuredClone(fileConfig) as Record<string, unknown>;
-  const run: Record<string, unknown> = { ...GENERATE_DEFAULTS, kinds: [...GENERATE_DEFAULTS.kinds], formats: [...GENERATE_DEFAULTS.formats] };
+  const x12: Record<string, unknown> = {};
+  const run: Record<string, unknown> = { ...GENERATE_DEFAULTS, kinds: [...GENERATE_DEFAULTS.kinds], formats: [...GENERATE_DEFAULTS.formats], x12 };
   for (const layer of [fromEnv, fromFlags]) {
     for (const [target, value] of Object.entries(layer)) {
       if (target.startsWith("run.")) run[target.slice(4)] = value;
+      else if (target.startsWith("x12.")) x12[target.slice(4)] = value;
       else setPath(world, target, value);
     }
   }

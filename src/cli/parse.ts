@@ -46,3 +46,10 @@ export function text(flag: string, pattern?: RegExp, what?: string): (raw: strin
     return raw;
   };
 }
+
+export function oneOf<T extends string>(flag: string, allowed: readonly T[]): (raw: string) => T {
+  return (raw) => {
+    if (!(allowed as readonly string[]).includes(raw)) throw new UserError(`${flag} ${JSON.stringify(raw)}: expected one of ${allowed.join(", ")}`);
+    return raw as T;
+  };
+}

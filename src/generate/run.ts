@@ -17,6 +17,7 @@ import {
   type Kind,
   type World,
   type WorldConfig,
+  type X12Options,
 } from "../../generators/index.js";
 import { UserError } from "../cli/errors.js";
 import { VERSION } from "../version.js";
@@ -35,6 +36,8 @@ export interface GenerateOptions {
   shard: { index: number; count: number };
   workers: number;
   force: boolean;
+  /** Options of the X12 formats (IDs, separators, usage, transaction-set size, 834 mode). */
+  x12?: X12Options;
 }
 
 export interface Manifest {
@@ -46,6 +49,7 @@ export interface Manifest {
     formats: readonly string[];
     recordsPerFile: number;
     gzip: boolean;
+    x12: X12Options;
     world: WorldConfig;
     codeLists: Record<string, string>;
   };
@@ -168,7 +172,7 @@ export async function generate(options: GenerateOptions, hooks: GenerateHooks = 
   if (!Number.isInteger(options.workers) || options.workers < 1) throw new UserError(`--workers ${options.workers}: expected a whole number ≥ 1`);
   const codes = options.codes ? withCodeLists(options.codes) : undefined;
   const world = createWorld(options.world, { codes });
-  const plan = planFiles(world, { kinds: options.kinds, formats: options.formats, recordsPerFile: options.recordsPerFile, gzip: options.gzip });
+  const plan = planFiles(world, { kinds: options.kinds, formats: options.formats, recordsPerFile: options.recordsPerFile, gzip: options.gzip, x12: options.x12 });
   const mine = shardFiles(plan, index, count);
   await prepareOutDir(options.outDir, options.force);
   hooks.onStart?.(mine.reduce((n, s) => n + (s.lastIndex - s.firstIndex + 1), 0), mine.length);
@@ -184,7 +188,7 @@ export async function generate(options: GenerateOptions, hooks: GenerateHooks = 
     tool: "hcsynth",
     version: VERSION,
     seed: world.seed,
-    options: { kinds: options.kinds, formats: options.formats, recordsPerFile: options.recordsPerFile, gzip: options.gzip, world: world.config, codeLists },
+    options: { kinds: options.kinds, formats: options.formats, recordsPerFile: options.recordsPerFile, gzip: options.gzip, x12: options.x12 ?? {}, world: world.config, codeLists },
     shard: { index, count },
     files,
   };

@@ -47,7 +47,7 @@ export function registerGenerate(program: Command): void {
     const started = performance.now();
     try {
       const manifest = await generate(
-        { world, codes: Object.keys(codes).length ? codes : undefined, outDir: run.out, kinds: run.kinds, formats: run.formats, recordsPerFile: run.recordsPerFile, gzip: run.gzip, shard: run.shard, workers: run.workers, force: run.force },
+        { world, codes: Object.keys(codes).length ? codes : undefined, outDir: run.out, kinds: run.kinds, formats: run.formats, recordsPerFile: run.recordsPerFile, gzip: run.gzip, shard: run.shard, workers: run.workers, force: run.force, x12: run.x12 },
         { onStart: (total) => progress.start(total, "generate"), onProgress: (n) => progress.increment(n) },
       );
       progress.stop();
