@@ -19,3 +19,6 @@ export { KINDS, isKind, populationOf, entityOf, type Kind, type EntityOfKind } f
 export * from "./writers/index.js";
 export { planFiles, shardFiles, renderFile, formatByName, type FileSpec, type PlanOptions, type RenderCounts } from "./plan.js";
 export type * from "./model.js";
+export { DEFECTS, CATALOGUE_VERSION, defectByCode, selectDefects, validatePolicy, appliesTo, expectedOutcome, type DefectDefinition, type DefectLevel, type ExpectedOutcome, type DefectPolicy } from "./defects/catalogue.js";
+export { type DefectOptions } from "./defects/selection.js";
+export { plannedFileDefect, type DefectEntry, type DefectLocator, type ExpectedCounts, type GzipDirective } from "./defects/render.js";

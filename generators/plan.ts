@@ -10,6 +10,10 @@ import { FORMAT_GROUPS } from "./writers/index.js";
 import type { OutputFormat } from "./writers/format.js";
 import { X12_FORMATS } from "./writers/x12/index.js";
 import { resolveX12Options, type X12Options } from "./writers/x12/options.js";
+import type { RecordWriter } from "./writers/format.js";
+import { defectByCode, validatePolicy } from "./defects/catalogue.js";
+import { validateDefectOptions, type DefectOptions } from "./defects/selection.js";
+import { renderWithDefects, type DefectEntry, type ExpectedCounts, type GzipDirective } from "./defects/render.js";
 
 export interface FileSpec {
   /** Relative to the output directory, with `/` separators. */
@@ -23,6 +27,10 @@ export interface FileSpec {
   ordinal: number;
   /** X12 options of an X12 file (present only when the plan was given some). */
   x12?: X12Options;
+  /** Defects to inject (present only when the plan was given some). */
+  defects?: DefectOptions;
+  /** How many files of this kind and format the plan has (a duplicate ISA13 needs another file). */
+  filesOfFormat?: number;
 }
 
 export interface PlanOptions {
@@ -32,6 +40,8 @@ export interface PlanOptions {
   gzip?: boolean;
   /** Options of the X12 formats (see DEFAULT_X12_OPTIONS); validated here, carried on the X12 files' specs. */
   x12?: X12Options;
+  /** Defect injection (rate, file share, codes, policy); carried on every file's spec. */
+  defects?: DefectOptions;
 }
 
 export function formatByName(name: string): OutputFormat {
@@ -45,6 +55,11 @@ export function planFiles(world: World, options: PlanOptions): FileSpec[] {
     throw new RangeError(`records per file must be a whole number ≥ 1, got ${String(options.recordsPerFile)}`);
   }
   if (options.x12 !== undefined) resolveX12Options(options.x12);
+  if (options.defects !== undefined) {
+    validateDefectOptions(options.defects);
+    options.defects.codes.forEach(defectByCode);
+    if (options.defects.policy) validatePolicy(options.defects.policy);
+  }
   const specs: FileSpec[] = [];
   for (const kind of KINDS) {
     if (!options.kinds.includes(kind)) continue;
@@ -67,6 +82,10 @@ export function planFiles(world: World, options: PlanOptions): FileSpec[] {
             ordinal: specs.length,
           };
           if (options.x12 !== undefined && X12_FORMATS.includes(format)) spec.x12 = { ...options.x12 };
+          if (options.defects !== undefined) {
+            spec.defects = options.defects;
+            spec.filesOfFormat = files;
+          }
           specs.push(spec);
         }
       }
@@ -83,6 +102,12 @@ export function shardFiles(specs: readonly FileSpec[], index: number, count: num
 export interface RenderCounts {
   records: number;
   lines: number;
+  /** With defects: each injected defect with its locator. */
+  defects?: DefectEntry[];
+  /** With defects: the records a correct pipeline loads, rejects and flags. */
+  expected?: ExpectedCounts;
+  /** With defects: what the byte sink must do about gzip. */
+  gzip?: GzipDirective;
 }
 
 /**
@@ -94,11 +119,14 @@ export function* renderFile(
   world: World,
   spec: FileSpec,
   options: { chunkChars?: number; onProgress?: (indexesDone: number) => void; x12?: X12Options } = {},
-): Generator<string, RenderCounts, void> {
+): Generator<string | Uint8Array, RenderCounts, void> {
   const chunkChars = options.chunkChars ?? 1 << 20;
   const format = formatByName(spec.format);
   const x12 = options.x12 ?? spec.x12;
   const writer = format.open({ world, kind: spec.kind, fileIndex: spec.fileIndex, firstIndex: spec.firstIndex, lastIndex: spec.lastIndex, ...(x12 ? { x12 } : {}) });
+  if (spec.defects && (spec.defects.rate > 0 || spec.defects.fileShare > 0)) {
+    return yield* renderWithDefects(world, spec, writer as RecordWriter<unknown>, spec.defects, { chunkChars, onProgress: options.onProgress, x12 });
+  }
   let buffer = writer.begin();
   let records = 0;
   for (let i = spec.firstIndex; i <= spec.lastIndex; i++) {

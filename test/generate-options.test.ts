@@ -8,7 +8,7 @@ const noFile = (): unknown => {
 describe("layerGenerateOptions: defaults < file < env < flags", () => {
   it("takes defaults when nothing is given", () => {
     const { run, world } = layerGenerateOptions({ out: "/tmp/x" }, {}, noFile);
-    expect(run).toEqual({ ...GENERATE_DEFAULTS, out: "/tmp/x", x12: {} });
+    expect(run).toEqual({ ...GENERATE_DEFAULTS, out: "/tmp/x", x12: {}, defects: {} });
     expect(world).toEqual({});
   });
 

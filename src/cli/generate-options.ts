@@ -5,7 +5,7 @@
 import { availableParallelism } from "node:os";
 import { FORMAT_NAMES, KINDS, type Kind, type X12Options } from "../../generators/index.js";
 import { UserError } from "./errors.js";
-import { list, oneOf, shardSpec, text, wholeNumber } from "./parse.js";
+import { list, oneOf, share, shardSpec, text, wholeNumber } from "./parse.js";
 
 export interface GenerateRunOptions {
   out: string;
@@ -21,6 +21,8 @@ export interface GenerateRunOptions {
   modifiers?: string;
   /** X12 options from the x12.* flags (validated by the generators). */
   x12: X12Options;
+  /** Defect settings from the defects.* flags: rate, fileShare, codes (raw), policy (a file path). */
+  defects: { rate?: number; fileShare?: number; codes?: string; policy?: string };
 }
 
 export interface OptionSpec {
@@ -61,11 +63,15 @@ export const GENERATE_OPTIONS: readonly OptionSpec[] = [
   { flags: "--segment-terminator <c>", description: "X12 segment terminator (default ~)", target: "x12.segmentTerminator" },
   { flags: "--segment-newline", description: "X12: a line feed after every segment", target: "x12.newline", boolean: true },
   { flags: "--eligibility-mode <mode>", description: "X12 834: full (audit, 030) or change (021/024/001) files (default full)", target: "x12.eligibilityMode", parse: oneOf("--eligibility-mode", ["full", "change"]) },
+  { flags: "--defect-rate <r>", description: "share of records given a record-level defect, 0–1 (default 0)", target: "defects.rate", parse: share("--defect-rate") },
+  { flags: "--defective-files <f>", description: "share of files given a file-level defect, 0–1 (default 0)", target: "defects.fileShare", parse: share("--defective-files") },
+  { flags: "--defects <codes>", description: "defect codes to inject, comma-separated, or all (default all)", target: "defects.codes" },
+  { flags: "--policy <file>", description: "JSON file overriding expected outcomes: {\"CODE\": \"reject-file|reject-transaction|reject-record|flag\"}", target: "defects.policy" },
   { flags: "--procedures <file>", description: "your own procedure code list (CPT/HCPCS), one code per line", target: "run.procedures" },
   { flags: "--modifiers <file>", description: "your own procedure modifier list, one code per line", target: "run.modifiers" },
 ];
 
-export const GENERATE_DEFAULTS: Omit<GenerateRunOptions, "out" | "x12"> = {
+export const GENERATE_DEFAULTS: Omit<GenerateRunOptions, "out" | "x12" | "defects"> = {
   kinds: [...KINDS],
   formats: ["csv", "ndjson"],
   recordsPerFile: 100_000,
@@ -123,11 +129,13 @@ export function layerGenerateOptions(
   }
   const world: Record<string, unknown> = structuredClone(fileConfig) as Record<string, unknown>;
   const x12: Record<string, unknown> = {};
-  const run: Record<string, unknown> = { ...GENERATE_DEFAULTS, kinds: [...GENERATE_DEFAULTS.kinds], formats: [...GENERATE_DEFAULTS.formats], x12 };
+  const defects: Record<string, unknown> = {};
+  const run: Record<string, unknown> = { ...GENERATE_DEFAULTS, kinds: [...GENERATE_DEFAULTS.kinds], formats: [...GENERATE_DEFAULTS.formats], x12, defects };
   for (const layer of [fromEnv, fromFlags]) {
     for (const [target, value] of Object.entries(layer)) {
       if (target.startsWith("run.")) run[target.slice(4)] = value;
       else if (target.startsWith("x12.")) x12[target.slice(4)] = value;
+      else if (target.startsWith("defects.")) defects[target.slice(8)] = value;
       else setPath(world, target, value);
     }
   }

@@ -4,6 +4,12 @@ import { CommanderError } from "commander";
 import { buildProgram } from "./program.js";
 import { isUserFacing, UserError } from "./errors.js";
 
+// A closed pipe (`hcsynth defects list | head`) is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);

@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { VERSION } from "../version.js";
 import { registerGenerate } from "./commands/generate.js";
+import { registerDefects } from "./commands/defects.js";
 
 export function buildProgram(): Command {
   const program = new Command("hcsynth")
@@ -10,5 +11,6 @@ export function buildProgram(): Command {
     .showHelpAfterError(false)
     .exitOverride();
   registerGenerate(program);
+  registerDefects(program);
   return program;
 }

@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
-import { renderFile, type FileSpec, type RenderCounts, type World } from "../../generators/index.js";
+import { plannedFileDefect, renderFile, type DefectEntry, type ExpectedCounts, type FileSpec, type RenderCounts, type World } from "../../generators/index.js";
 
 export interface ManifestFile {
   path: string;
@@ -24,9 +24,42 @@ export interface ManifestFile {
   shard: number;
   firstIndex: number;
   lastIndex: number;
+  /** With defects: every injected defect, unless there are too many, see defectsFile. */
+  defects?: DefectEntry[];
+  /** With defects: how many this file has. */
+  defectCount?: number;
+  /** With many defects: the file beside the manifest that lists them (lines with this file's path). */
+  defectsFile?: string;
+  /** With defects: the records a correct pipeline loads, rejects and flags. */
+  expected?: ExpectedCounts;
 }
 
 const OUTPUT_BUFFER_BYTES = 1 << 20;
+
+/** Where FILE_GZIP_CORRUPT breaks the compressed stream: past the 10-byte gzip header, inside the deflate data. */
+const CORRUPT_GZIP_AT = 12;
+
+/** Inverts 8 bytes of the stream at a fixed offset (or the last bytes of a shorter stream's first chunk). */
+class CorruptAfter extends Transform {
+  private seen = 0;
+  private done = false;
+  constructor(private readonly offset: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    if (!this.done && this.seen + chunk.length > this.offset) {
+      const copy = Buffer.from(chunk);
+      const start = Math.max(0, this.offset - this.seen);
+      for (let i = start; i < Math.min(copy.length, start + 8); i++) copy[i] = copy[i]! ^ 0xff;
+      this.done = true;
+      this.seen += chunk.length;
+      done(null, copy);
+      return;
+    }
+    this.seen += chunk.length;
+    done(null, chunk);
+  }
+}
 
 class HashTap extends Transform {
   readonly hash = createHash("sha256");
@@ -67,6 +100,14 @@ export async function writePlannedFile(
         break;
       }
       const text = step.value;
+      if (typeof text !== "string") {
+        // raw bytes (a defect that needs bytes that are not valid UTF-8)
+        if (used > 0) yield buffer.subarray(0, used);
+        buffer = Buffer.allocUnsafe(OUTPUT_BUFFER_BYTES);
+        used = 0;
+        yield Buffer.from(text);
+        continue;
+      }
       if (used + text.length * 3 > buffer.length) {
         if (used > 0) yield buffer.subarray(0, used);
         buffer = Buffer.allocUnsafe(Math.max(OUTPUT_BUFFER_BYTES, text.length * 3));
@@ -77,9 +118,11 @@ export async function writePlannedFile(
     if (used > 0) yield buffer.subarray(0, used);
   }
   const tap = new HashTap();
+  const fileDefect = spec.defects ? plannedFileDefect(world, spec, spec.defects)?.code : undefined;
   try {
-    if (options.gzip) await pipeline(chunks(), createGzip({ level: 6 }), tap, createWriteStream(partial));
-    else await pipeline(chunks(), tap, createWriteStream(partial));
+    if (!options.gzip || fileDefect === "FILE_GZIP_NOT_GZIP") await pipeline(chunks(), tap, createWriteStream(partial));
+    else if (fileDefect === "FILE_GZIP_CORRUPT") await pipeline(chunks(), createGzip({ level: 6 }), new CorruptAfter(CORRUPT_GZIP_AT), tap, createWriteStream(partial));
+    else await pipeline(chunks(), createGzip({ level: 6 }), tap, createWriteStream(partial));
     await rename(partial, target);
   } catch (error) {
     await rm(partial, { force: true });
@@ -96,5 +139,6 @@ export async function writePlannedFile(
     shard: options.shard,
     firstIndex: spec.firstIndex,
     lastIndex: spec.lastIndex,
+    ...(counts.defects ? { defects: counts.defects, expected: counts.expected } : {}),
   };
 }

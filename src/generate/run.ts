@@ -18,6 +18,8 @@ import {
   type World,
   type WorldConfig,
   type X12Options,
+  type DefectOptions,
+  CATALOGUE_VERSION,
 } from "../../generators/index.js";
 import { UserError } from "../cli/errors.js";
 import { VERSION } from "../version.js";
@@ -38,6 +40,8 @@ export interface GenerateOptions {
   force: boolean;
   /** Options of the X12 formats (IDs, separators, usage, transaction-set size, 834 mode). */
   x12?: X12Options;
+  /** Defect injection: record rate, file share, codes, policy. */
+  defects?: DefectOptions;
 }
 
 export interface Manifest {
@@ -50,12 +54,18 @@ export interface Manifest {
     recordsPerFile: number;
     gzip: boolean;
     x12: X12Options;
+    defects?: DefectOptions;
     world: WorldConfig;
     codeLists: Record<string, string>;
   };
   shard: { index: number; count: number };
+  /** Present when defects were injected: the version of the defect catalogue the codes belong to. */
+  defectCatalogueVersion?: string;
   files: ManifestFile[];
 }
+
+/** A file with more defects than this lists them in defects.jsonl beside the manifest. */
+export const DEFECTS_INLINE_LIMIT = 2000;
 
 export interface GenerateHooks {
   /** Called once with the number of record indexes to generate, then with increments. */
@@ -163,6 +173,27 @@ async function runInWorkers(job: GenerateJob, specs: FileSpec[], workers: number
   return files;
 }
 
+/**
+ * Files with more than DEFECTS_INLINE_LIMIT defects list them in defects.jsonl (one JSON object per
+ * line, with the file's path) instead of inline; the manifest entry then says where and how many.
+ */
+async function moveLargeDefectLists(outDir: string, files: ManifestFile[]): Promise<void> {
+  const lines: string[] = [];
+  for (const f of files) {
+    if (f.defects && f.defects.length > DEFECTS_INLINE_LIMIT) {
+      for (const d of f.defects) lines.push(JSON.stringify({ path: f.path, ...d }));
+      f.defectsFile = "defects.jsonl";
+      f.defectCount = f.defects.length;
+      delete f.defects;
+    } else if (f.defects) {
+      f.defectCount = f.defects.length;
+    }
+  }
+  const target = join(outDir, "defects.jsonl");
+  if (lines.length > 0) await writeFile(target, lines.join("\n") + "\n");
+  else await rm(target, { force: true });
+}
+
 /** Generates this shard's files and the manifest; throws UserError/RangeError on bad input. */
 export async function generate(options: GenerateOptions, hooks: GenerateHooks = {}): Promise<Manifest> {
   const { index, count } = options.shard;
@@ -172,7 +203,7 @@ export async function generate(options: GenerateOptions, hooks: GenerateHooks = 
   if (!Number.isInteger(options.workers) || options.workers < 1) throw new UserError(`--workers ${options.workers}: expected a whole number ≥ 1`);
   const codes = options.codes ? withCodeLists(options.codes) : undefined;
   const world = createWorld(options.world, { codes });
-  const plan = planFiles(world, { kinds: options.kinds, formats: options.formats, recordsPerFile: options.recordsPerFile, gzip: options.gzip, x12: options.x12 });
+  const plan = planFiles(world, { kinds: options.kinds, formats: options.formats, recordsPerFile: options.recordsPerFile, gzip: options.gzip, x12: options.x12, defects: options.defects });
   const mine = shardFiles(plan, index, count);
   await prepareOutDir(options.outDir, options.force);
   hooks.onStart?.(mine.reduce((n, s) => n + (s.lastIndex - s.firstIndex + 1), 0), mine.length);
@@ -188,10 +219,21 @@ export async function generate(options: GenerateOptions, hooks: GenerateHooks = 
     tool: "hcsynth",
     version: VERSION,
     seed: world.seed,
-    options: { kinds: options.kinds, formats: options.formats, recordsPerFile: options.recordsPerFile, gzip: options.gzip, x12: options.x12 ?? {}, world: world.config, codeLists },
+    options: {
+      kinds: options.kinds,
+      formats: options.formats,
+      recordsPerFile: options.recordsPerFile,
+      gzip: options.gzip,
+      x12: options.x12 ?? {},
+      ...(options.defects ? { defects: options.defects } : {}),
+      world: world.config,
+      codeLists,
+    },
     shard: { index, count },
+    ...(options.defects ? { defectCatalogueVersion: CATALOGUE_VERSION } : {}),
     files,
   };
+  if (options.defects) await moveLargeDefectLists(options.outDir, files);
   const target = join(options.outDir, "manifest.json");
   await writeFile(`${target}.partial`, JSON.stringify(manifest, null, 2) + "\n");
   await rename(`${target}.partial`, target);

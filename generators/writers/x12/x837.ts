@@ -33,9 +33,14 @@ export function claimFilingIndicator(payerClass: PayerClass, variant: ClaimVaria
   }
 }
 
-/** The provider of an hcsynth NPI (NPIs are a contiguous block, see core/identifiers.ts). */
-function providerByNpi(world: World, npi: string): Provider {
-  return provider(world, Number(npi.slice(0, 9)) - NPI_BASE_START);
+/**
+ * The provider of an hcsynth NPI (NPIs are a contiguous block, see core/identifiers.ts). An NPI outside
+ * the population (a deliberately defective claim) borrows the name and address of `fallback`; the
+ * segments still carry the claim's own NPI.
+ */
+function providerByNpi(world: World, npi: string, fallback: number): Provider {
+  const j = Number(npi.slice(0, 9)) - NPI_BASE_START;
+  return provider(world, Number.isInteger(j) && j >= 0 && j < world.config.population.providers ? j : fallback);
 }
 
 /** Bounded per-file cache of pre-built segment blocks. */
@@ -132,7 +137,7 @@ export function open837<K extends Kind>(ctx: FileContext & { kind: K }, variant:
 
   // 2000A billing provider (PRV, 2010AA NM1/N3/N4/REF) by NPI.
   const billing = new BlockCache((npi) => {
-    const p = providerByNpi(world, npi);
+    const p = providerByNpi(world, npi, 0);
     const segs = ["PRV" + E + "BI" + E + "PXC" + E + p.taxonomy, "NM1" + E + "85" + E + "2" + E + p.lastOrOrgName + E + E + E + E + E + "XX" + E + npi, ...addressSegments(p.address, E)];
     if (p.ein) segs.push("REF" + E + "EI" + E + digitsOnly(p.ein));
     return block(segs, T);
@@ -141,7 +146,7 @@ export function open837<K extends Kind>(ctx: FileContext & { kind: K }, variant:
   const roleCode = institutional ? "71" : "82";
   const prvCode = institutional ? "AT" : "PE";
   const individual = new BlockCache((npi) => {
-    const p = providerByNpi(world, npi);
+    const p = providerByNpi(world, npi, 1);
     const name = p.entityType === 1 ? p.lastOrOrgName + E + p.firstName + E : p.lastOrOrgName + E + E;
     return block(["NM1" + E + roleCode + E + String(p.entityType) + E + name + E + E + E + "XX" + E + npi, "PRV" + E + prvCode + E + "PXC" + E + p.taxonomy], T);
   });
@@ -179,7 +184,8 @@ export function open837<K extends Kind>(ctx: FileContext & { kind: K }, variant:
     blockExtra += b.count - 1;
     // 2000B subscriber: SBR, 2010BA NM1/N3/N4/DMG, 2010BB payer
     const subscriberHl = ++hl;
-    const subscriberName = NM1_IL + sub.lastName + E + sub.firstName + E + sub.middleInitial + MI + sub.subscriberId + T;
+    // the claim's own subscriber ID (equal to the member's on clean claims; a defect may change it)
+    const subscriberName = NM1_IL + sub.lastName + E + sub.firstName + E + sub.middleInitial + MI + c.subscriberId + T;
     p.push(HL + subscriberHl + E + billingHl + HL22 + (dependent ? "1" : "0") + T);
     p.push((dependent ? SBR_DEPENDENT : SBR_SELF) + sub.groupNumber + (encounter ? sbrTailEncounter : sbrTail[m.payer.class]));
     p.push(subscriberName);

@@ -1,7 +1,7 @@
 /** `hcsynth generate`: a thin shell over generate() in src/generate/run.ts. */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import type { CodeLists } from "../../../generators/index.js";
+import { selectDefects, validatePolicy, type CodeLists, type DefectOptions } from "../../../generators/index.js";
 import { generate } from "../../generate/run.js";
 import { UserError } from "../errors.js";
 import { GENERATE_OPTIONS, layerGenerateOptions } from "../generate-options.js";
@@ -43,11 +43,20 @@ export function registerGenerate(program: Command): void {
     const codes: Partial<CodeLists> = {};
     if (run.procedures) codes.procedures = readCodeListFile(run.procedures, "--procedures");
     if (run.modifiers) codes.modifiers = readCodeListFile(run.modifiers, "--modifiers");
+    let defects: DefectOptions | undefined;
+    if (run.defects.rate !== undefined || run.defects.fileShare !== undefined || run.defects.codes !== undefined) {
+      defects = {
+        rate: run.defects.rate ?? 0,
+        fileShare: run.defects.fileShare ?? 0,
+        codes: selectDefects(run.defects.codes ?? "all").map((d) => d.code),
+        ...(run.defects.policy ? { policy: validatePolicy(readJsonFile(run.defects.policy, "--policy")) } : {}),
+      };
+    }
     const progress = progressFor();
     const started = performance.now();
     try {
       const manifest = await generate(
-        { world, codes: Object.keys(codes).length ? codes : undefined, outDir: run.out, kinds: run.kinds, formats: run.formats, recordsPerFile: run.recordsPerFile, gzip: run.gzip, shard: run.shard, workers: run.workers, force: run.force, x12: run.x12 },
+        { world, codes: Object.keys(codes).length ? codes : undefined, outDir: run.out, kinds: run.kinds, formats: run.formats, recordsPerFile: run.recordsPerFile, gzip: run.gzip, shard: run.shard, workers: run.workers, force: run.force, x12: run.x12, defects },
         { onStart: (total) => progress.start(total, "generate"), onProgress: (n) => progress.increment(n) },
       );
       progress.stop();
