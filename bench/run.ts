@@ -3,9 +3,11 @@
  * baseline run in the same process. Targets are printed as MET/MISS; `--strict` exits 1 on a miss.
  */
 import { benchGeneration } from "./generation.js";
+import { benchDefects } from "./defects.js";
 import { verdicts, type Verdict } from "./measure.js";
 
 const results: Verdict[] = [];
 results.push(...(await benchGeneration()));
+results.push(...benchDefects());
 console.log(`\n## Targets\n\n${verdicts(results)}`);
 if (process.argv.includes("--strict") && results.some((v) => !v.ok)) process.exitCode = 1;

@@ -99,6 +99,9 @@ export function appliesTo(d: DefectDefinition, kind: Kind, format: string, gzip:
   if (!d.kinds.includes(kind)) return false;
   if (d.formats.includes("gzip")) return gzip;
   if (d.code === "ELIG_TERMINATION_NEVER_ADDED") return format === "x12-834";
+  // an 837P holds no inpatient stays, an 837I no place of service
+  if (d.code === "REC_DISCHARGE_BEFORE_ADMISSION" && format === "x12-837p") return false;
+  if (d.code === "REC_INVALID_POS" && format === "x12-837i") return false;
   return d.formats.includes(formatFamily(format));
 }
 

@@ -22,13 +22,23 @@ export interface Mutation<T> {
   defectiveIndex: number;
 }
 
-/** A deep copy of plain generated data (numbers, strings, arrays, nulls): never mutate cached entities. */
+/** A deep copy of plain generated data (objects, arrays, strings, numbers, nulls): never mutate cached entities. */
 export function cloneRecord<T>(record: T): T {
-  return JSON.parse(JSON.stringify(record)) as T;
+  if (record === null || typeof record !== "object") return record;
+  if (Array.isArray(record)) return record.map((v: unknown) => cloneRecord(v)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in record) out[key] = cloneRecord((record as Record<string, unknown>)[key]);
+  return out as T;
 }
 
+const listSets = new WeakMap<readonly string[], Set<string>>();
+
 function outsideList(rng: Rng, list: readonly string[], make: (rng: Rng) => string): string {
-  const set = new Set(list);
+  let set = listSets.get(list);
+  if (!set) {
+    set = new Set(list);
+    listSets.set(list, set);
+  }
   for (let tries = 0; tries < 1000; tries++) {
     const c = make(rng);
     if (!set.has(c)) return c;

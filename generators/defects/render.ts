@@ -80,7 +80,7 @@ function escapeRegExp(s: string): string {
 
 function countOf(text: string, needle: string): number {
   let n = 0;
-  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) n++;
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) n++;
   return n;
 }
 
