@@ -3,6 +3,8 @@ import { Command } from "commander";
 import { VERSION } from "../version.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerDefects } from "./commands/defects.js";
+import { registerCorrupt } from "./commands/corrupt.js";
+import { registerStack } from "./commands/stack.js";
 
 export function buildProgram(): Command {
   const program = new Command("hcsynth")
@@ -12,5 +14,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerGenerate(program);
   registerDefects(program);
+  registerCorrupt(program);
+  registerStack(program);
   return program;
 }
