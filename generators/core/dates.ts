@@ -4,6 +4,8 @@
  * Conversions follow Howard Hinnant's civil-from-days algorithms.
  */
 
+import { WHOLE_TEXTS, wholeTexts } from "./strings.js";
+
 export type DayNumber = number;
 
 export function daysFromCivil(y: number, m: number, d: number): DayNumber {
@@ -76,13 +78,36 @@ function sentinel(day: DayNumber, compact: boolean): string {
   return compact ? `${pad4(y)}-${pad2(m)}-${pad2(d)}` : `${pad2(m)}/${pad2(d)}/${pad4(y)}`;
 }
 
-/** Formats day numbers, memoising both renderings; one instance per generation context. */
+/** Days of the flat memo tables of DateFormatter: 1900-01-01 onwards, about 359 years. */
+const TABLE_FIRST_DAY = -25_567;
+const TABLE_DAYS = 1 << 17;
+
+/**
+ * Formats day numbers, memoising both renderings; one instance per generation context. ISO dates of
+ * days from 1900 on (never sentinels) are memoised in a flat table indexed by day (no hashing), the
+ * rest in maps.
+ */
 export class DateFormatter {
   private readonly iso = new Map<DayNumber, string>();
   private readonly compact = new Map<DayNumber, string>();
+  private isoTable: string[] | undefined;
 
   /** `YYYY-MM-DD` */
   isoDate(day: DayNumber): string {
+    const i = day - TABLE_FIRST_DAY;
+    if (i >= 0 && i < TABLE_DAYS && (i | 0) === i) {
+      const table = (this.isoTable ??= new Array<string>(TABLE_DAYS).fill(""));
+      let s = table[i] as string;
+      if (s === "") {
+        const [y, m, d] = civilFromDays(day);
+        s = table[i] = `${pad4(y)}-${pad2(m)}-${pad2(d)}`;
+      }
+      return s;
+    }
+    return this.isoDateSlow(day);
+  }
+
+  private isoDateSlow(day: DayNumber): string {
     if (day < -1_000_000_000) return sentinel(day, false);
     let s = this.iso.get(day);
     if (s === undefined) {
@@ -93,7 +118,7 @@ export class DateFormatter {
     return s;
   }
 
-  /** `CCYYMMDD`, the X12 D8 format. */
+  /** `CCYYMMDD`, the X12 D8 format (the X12 writers keep a flat table of their own in front of this). */
   d8(day: DayNumber): string {
     if (day < -1_000_000_000) return sentinel(day, true);
     let s = this.compact.get(day);
@@ -115,11 +140,17 @@ export function ageOn(birth: DayNumber, on: DayNumber): number {
   return age;
 }
 
+/** ".00" … ".99" */
+const CENTS_FRACTIONS: readonly string[] = Array.from({ length: 100 }, (_, f) => (f < 10 ? ".0" : ".") + f);
+
 /** Cents as a decimal string with two places: 12345 → "123.45", -5 → "-0.05". */
 export function formatCents(cents: number): string {
   const neg = cents < 0;
   const abs = neg ? -cents : cents;
   const whole = Math.floor(abs / 100);
   const frac = abs - whole * 100;
+  const fraction = CENTS_FRACTIONS[frac];
+  // whole cents from $0 to $9,999.99: both halves from tables (no number formatting)
+  if (fraction !== undefined && whole < WHOLE_TEXTS && !neg) return (wholeTexts()[whole] as string) + fraction;
   return (neg ? "-" : "") + whole + "." + (frac < 10 ? "0" + frac : String(frac));
 }

@@ -29,7 +29,21 @@ export function isValidNpi(npi: string): boolean {
 /** NPIs of hcsynth's providers: a contiguous block starting at base 190000000, with a valid check digit. */
 export const NPI_BASE_START = 190_000_000;
 
+/** NPIs of the first providers, computed once each (an NPI is a pure function of the index). */
+const NPI_CACHE_SIZE = 1 << 16;
+let npiCache: string[] | undefined;
+
 export function npiForProvider(index: number): string {
+  if (index >= 0 && index < NPI_CACHE_SIZE && Number.isInteger(index)) {
+    npiCache ??= new Array<string>(NPI_CACHE_SIZE).fill("");
+    const cached = npiCache[index] as string;
+    if (cached !== "") return cached;
+    return (npiCache[index] = computeNpi(index));
+  }
+  return computeNpi(index);
+}
+
+function computeNpi(index: number): string {
   let base = NPI_BASE_START + index;
   if (!(index >= 0 && base <= 999_999_999)) throw new RangeError(`provider index ${index} is beyond the NPI block`);
   const text = String(base);
@@ -74,19 +88,18 @@ const MBI_ALNUM = MBI_ALPHA + "0123456789";
  * position 2 is always `S`, a letter CMS excludes: no real MBI can be produced.
  */
 export function syntheticMbi(rng: Rng): string {
-  return (
-    String(1 + rng.int(9)) +
-    "S" +
-    MBI_ALNUM[rng.int(MBI_ALNUM.length)] +
-    rng.int(10) +
-    MBI_ALPHA[rng.int(MBI_ALPHA.length)] +
-    MBI_ALNUM[rng.int(MBI_ALNUM.length)] +
-    rng.int(10) +
-    MBI_ALPHA[rng.int(MBI_ALPHA.length)] +
-    MBI_ALPHA[rng.int(MBI_ALPHA.length)] +
-    rng.int(10) +
-    rng.int(10)
-  );
+  // the characters drawn in order, made into one string at once (not eleven concatenations)
+  const c1 = 49 + rng.int(9); // String(1 + int(9))
+  const c3 = MBI_ALNUM.charCodeAt(rng.int(MBI_ALNUM.length));
+  const c4 = 48 + rng.int(10);
+  const c5 = MBI_ALPHA.charCodeAt(rng.int(MBI_ALPHA.length));
+  const c6 = MBI_ALNUM.charCodeAt(rng.int(MBI_ALNUM.length));
+  const c7 = 48 + rng.int(10);
+  const c8 = MBI_ALPHA.charCodeAt(rng.int(MBI_ALPHA.length));
+  const c9 = MBI_ALPHA.charCodeAt(rng.int(MBI_ALPHA.length));
+  const c10 = 48 + rng.int(10);
+  const c11 = 48 + rng.int(10);
+  return String.fromCharCode(c1, 83 /* S */, c3, c4, c5, c6, c7, c8, c9, c10, c11);
 }
 
 /** A fictional phone number: a plausible area code, exchange 555, line 0100–0199 (reserved for fiction). */
@@ -104,8 +117,29 @@ export function syntheticEin(rng: Rng): string {
 }
 
 const ZEROS = "000000000000000000000";
+/** ZEROS.slice(0, k) for every k, built once. */
+const ZERO_RUNS: readonly string[] = Array.from({ length: ZEROS.length + 1 }, (_, k) => ZEROS.slice(0, k));
 
 export function pad(n: number, width: number): string {
   const s = String(n);
-  return s.length >= width ? s : ZEROS.slice(0, width - s.length) + s;
+  const k = width - s.length;
+  return k > 0 ? (ZERO_RUNS[k] ?? ZEROS.slice(0, k)) + s : s;
+}
+
+/** The prefixes of member, claim, encounter and Medicaid IDs for an ID prefix (`SYN` → `SYNM`, …). */
+export interface IdPrefixes {
+  member: string;
+  claim: string;
+  encounter: string;
+  medicaid: string;
+}
+
+let lastIdPrefixes: IdPrefixes & { source: string } = { source: "", member: "M", claim: "C", encounter: "E", medicaid: "D" };
+
+/** The ID prefixes of `idPrefix`, built once per prefix rather than per ID. */
+export function idPrefixes(idPrefix: string): IdPrefixes {
+  if (lastIdPrefixes.source !== idPrefix) {
+    lastIdPrefixes = { source: idPrefix, member: `${idPrefix}M`, claim: `${idPrefix}C`, encounter: `${idPrefix}E`, medicaid: `${idPrefix}D` };
+  }
+  return lastIdPrefixes;
 }

@@ -4,20 +4,20 @@
  * date of service) and providers of the population, so separately generated files agree.
  */
 import type { DayNumber } from "../core/dates.js";
-import { pad } from "../core/identifiers.js";
-import { rngFor, type Rng } from "../core/random.js";
+import { idPrefixes, pad } from "../core/identifiers.js";
+import { firstDraw, rngFor, type Rng } from "../core/random.js";
 import type { World } from "../core/world.js";
-import type { Claim, ClaimType, CoverageSpan, Encounter, ServiceLine } from "../model.js";
-import { memberCoverage, payerClassOf } from "./members.js";
+import type { Claim, ClaimType, Encounter, Plan, ServiceLine } from "../model.js";
+import { memberIdOf, newCoverageView, payerClassOf, viewCoverage } from "./members.js";
 import { individualFromUnit, primaryOrganizationOf } from "./providers.js";
 import { npiForProvider } from "../core/identifiers.js";
 
 export function claimId(world: World, k: number): string {
-  return `${world.config.idPrefix}C${pad(k, 10)}`;
+  return idPrefixes(world.config.idPrefix).claim + pad(k, 10);
 }
 
 export function encounterId(world: World, e: number): string {
-  return `${world.config.idPrefix}E${pad(e, 10)}`;
+  return idPrefixes(world.config.idPrefix).encounter + pad(e, 10);
 }
 
 /** A log-normal amount in whole cents around `medianDollars`, at least $5. */
@@ -29,31 +29,24 @@ function charge(rng: Rng, medianDollars: number): number {
   return Math.max(500, Math.round(medianDollars * Math.exp(0.8 * z) * 100));
 }
 
-/** A date of service inside one of the member's spans and inside the service window. */
-function serviceDay(world: World, rng: Rng, spans: readonly CoverageSpan[]): { day: DayNumber; lastCovered: DayNumber; span: CoverageSpan } {
-  const w0 = world.windowStart;
-  const ref = world.referenceDay;
-  let candidates = 0;
-  for (const s of spans) if ((s.end === null || s.end >= w0) && s.start <= ref) candidates++;
-  let pickIndex = rng.int(candidates);
-  for (const s of spans) {
-    if ((s.end === null || s.end >= w0) && s.start <= ref) {
-      if (pickIndex-- === 0) {
-        const lo = Math.max(s.start, w0);
-        const hi = Math.min(s.end ?? ref, ref);
-        return { day: rng.range(lo, hi), lastCovered: hi, span: s };
+/** Up to `count` distinct codes of `list`, none equal to `exclude`. */
+function distinctCodes(rng: Rng, list: readonly string[], count: number, exclude: string): string[] {
+  // sized up front (a pushed-to empty array allocates room for 16), trimmed if fewer are found
+  const out = new Array<string>(count);
+  let found = 0;
+  for (let tries = 0; found < count && tries < count * 8; tries++) {
+    const c = list[Math.floor(rng.next() * list.length)] as string;
+    if (c === exclude) continue;
+    let seen = false;
+    for (let k = 0; k < found; k++) {
+      if (out[k] === c) {
+        seen = true;
+        break;
       }
     }
+    if (!seen) out[found++] = c;
   }
-  throw new Error("unreachable: the latest coverage span always overlaps the service window");
-}
-
-function distinctCodes(rng: Rng, list: readonly string[], count: number, exclude: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let tries = 0; out.length < count && tries < count * 8; tries++) {
-    const c = rng.pick(list);
-    if (!exclude.includes(c) && !out.includes(c)) out.push(c);
-  }
+  if (found < count) out.length = found;
   return out;
 }
 
@@ -61,7 +54,8 @@ const NO_MODIFIERS: readonly string[] = Object.freeze([]);
 
 function professionalLines(world: World, rng: Rng, first: DayNumber, lastCovered: DayNumber, n: number): ServiceLine[] {
   const cfg = world.config.claims;
-  const lines: ServiceLine[] = [];
+  // sized up front: a pushed-to empty array allocates room for 16
+  const lines = new Array<ServiceLine>(n);
   const spread = rng.chance(0.2) ? 3 : 0;
   for (let l = 0; l < n; l++) {
     const day = Math.min(first + (l === 0 ? 0 : rng.int(spread + 1)), lastCovered);
@@ -71,7 +65,7 @@ function professionalLines(world: World, rng: Rng, first: DayNumber, lastCovered
       const m2 = rng.chance(0.2) ? rng.pick(world.codes.modifiers) : m1;
       modifiers = m2 === m1 ? [m1] : [m1, m2];
     }
-    lines.push({
+    lines[l] = {
       lineNumber: l + 1,
       procedureCode: rng.pick(world.codes.procedures),
       modifiers,
@@ -80,19 +74,19 @@ function professionalLines(world: World, rng: Rng, first: DayNumber, lastCovered
       serviceDate: day,
       revenueCode: "",
       paidCents: 0,
-    });
+    };
   }
   return lines;
 }
 
 function institutionalLines(world: World, rng: Rng, from: DayNumber, to: DayNumber, inpatient: boolean, n: number): ServiceLine[] {
   const cfg = world.config.claims;
-  const lines: ServiceLine[] = [];
+  const lines = new Array<ServiceLine>(n);
   for (let l = 0; l < n; l++) {
     const roomAndBoard = inpatient && l === 0;
     const day = roomAndBoard ? from : from + rng.int(to - from + 1);
     const units = roomAndBoard ? Math.max(1, to - from) : rng.chance(0.75) ? 1 : rng.range(2, 6);
-    lines.push({
+    lines[l] = {
       lineNumber: l + 1,
       procedureCode: roomAndBoard || rng.chance(0.3) ? "" : rng.pick(world.codes.procedures),
       modifiers: NO_MODIFIERS,
@@ -101,15 +95,31 @@ function institutionalLines(world: World, rng: Rng, from: DayNumber, to: DayNumb
       serviceDate: day,
       revenueCode: rng.pick(roomAndBoard ? world.roomAndBoardRevenue : world.ancillaryRevenue),
       paidCents: 0,
-    });
+    };
   }
   return lines;
 }
 
+/** Bill types by (candidate list, frequency), found by identity: the lists and frequencies of a world are few. */
+const billTypeLists: { candidates: readonly string[]; frequency: string; list: readonly string[] }[] = [];
+
 /** Type of bill whose third digit is the claim frequency, where the list has one; else any of the candidates. */
 function typeOfBill(rng: Rng, candidates: readonly string[], frequency: string): string {
-  const matching = candidates.filter((t) => t[2] === frequency);
-  return rng.pick(matching.length > 0 ? matching : candidates);
+  let list: readonly string[] | undefined;
+  for (let i = 0; i < billTypeLists.length; i++) {
+    const e = billTypeLists[i]!;
+    if (e.candidates === candidates && e.frequency === frequency) {
+      list = e.list;
+      break;
+    }
+  }
+  if (list === undefined) {
+    const matching = candidates.filter((t) => t[2] === frequency);
+    list = matching.length > 0 ? matching : candidates;
+    if (billTypeLists.length >= 32) billTypeLists.length = 0;
+    billTypeLists.push({ candidates, frequency, list });
+  }
+  return rng.pick(list);
 }
 
 /** The claim type is the first draw of a claim's or encounter's stream, so it can be known without building the claim. */
@@ -119,20 +129,50 @@ function drawClaimType(world: World, rng: Rng): ClaimType {
 
 /** The type of claim or encounter `index`, cheaply (one hash): lets an 837I writer skip professional claims unbuilt. */
 export function claimTypeOf(world: World, kind: "claims" | "encounters", index: number): ClaimType {
-  return drawClaimType(world, rngFor(world.seed, kind === "claims" ? "claim" : "encounter", index));
+  // drawClaimType's chance(): the first draw of the stream below the institutional share
+  return firstDraw(world.seed, kind === "claims" ? "claim" : "encounter", index) < world.config.claims.institutionalShare ? "institutional" : "professional";
 }
+
+/** Scratch view of a claim's member coverage, reused by every claim (read within claimBody only). */
+const view = newCoverageView();
 
 function claimBody(world: World, rng: Rng, index: number, id: string, claimType: ClaimType, memberIndex: number): Claim {
   const cfg = world.config.claims;
-  const m = memberCoverage(world, memberIndex);
-  const { day, lastCovered, span } = serviceDay(world, rng, m.spans);
+  const m = viewCoverage(world, memberIndex, view);
+  // a date of service inside one of the member's spans and inside the service window
+  const w0 = world.windowStart;
+  const ref = world.referenceDay;
+  const d = m.data;
+  const first = m.at;
+  const last = first + 3 * m.count;
+  let candidates = 0;
+  for (let k = first; k < last; k += 3) if ((d[k + 1] as number) >= w0 && (d[k] as number) <= ref) candidates++;
+  let pickIndex = rng.int(candidates);
+  let day = 0;
+  let lastCovered = 0;
+  let spanAt = -1;
+  for (let k = first; k < last; k += 3) {
+    if ((d[k + 1] as number) >= w0 && (d[k] as number) <= ref && pickIndex-- === 0) {
+      const hi = Math.min(d[k + 1] as number, ref);
+      day = rng.range(Math.max(d[k] as number, w0), hi);
+      lastCovered = hi;
+      spanAt = k;
+      break;
+    }
+  }
+  if (spanAt < 0) throw new Error("unreachable: the latest coverage span always overlaps the service window");
+  const payer = m.payer;
+  const planId = (payer.plans[d[spanAt + 2] as number] as Plan).id;
+  const relationship = m.relationship;
+  const memberIdText = memberIdOf(world, m.head, m.position);
+  const subscriberIdText = relationship === "18" ? memberIdText : memberIdOf(world, m.head, 0);
   const frequencyCode = world.dist.frequency.sample(rng);
   const individual = individualFromUnit(world, rng.next());
   const individualNpi = npiForProvider(individual);
   const billingNpi = npiForProvider(primaryOrganizationOf(world, individual));
   const n = world.dist.lineCount.sample(rng);
   const principal = rng.pick(world.principalDiagnoses);
-  const secondary = distinctCodes(rng, world.codes.icd10cm, world.dist.secondaryDiagnoses.sample(rng), [principal]);
+  const secondary = distinctCodes(rng, world.codes.icd10cm, world.dist.secondaryDiagnoses.sample(rng), principal);
 
   let lines: ServiceLine[];
   let placeOfService = "";
@@ -174,11 +214,11 @@ function claimBody(world: World, rng: Rng, index: number, id: string, claimType:
     claimType,
     frequencyCode: tob ? (tob[2] as string) : frequencyCode,
     memberIndex,
-    memberId: m.memberId,
-    subscriberId: m.subscriberId,
-    relationship: m.relationship,
-    payerId: m.payer.id,
-    planId: span.planId,
+    memberId: memberIdText,
+    subscriberId: subscriberIdText,
+    relationship,
+    payerId: payer.id,
+    planId,
     billingNpi,
     renderingNpi: claimType === "professional" ? individualNpi : "",
     attendingNpi: claimType === "institutional" ? individualNpi : "",

@@ -4,8 +4,9 @@
  */
 import type { World } from "../core/world.js";
 import type { EntityOfKind, Kind } from "../kinds.js";
-import type { Claim, Encounter, Member, Provider } from "../model.js";
+import type { Claim, Encounter, Member, Provider, ServiceLine } from "../model.js";
 import type { FileContext, OutputFormat, RecordWriter } from "./format.js";
+import { claimJson, encounterJson, plainClaim } from "./claim-json.js";
 
 const money = (cents: number): number => cents / 100;
 
@@ -44,10 +45,48 @@ export function providerDocument(_world: World, p: Provider): Record<string, unk
   };
 }
 
-function claimFields(world: World, c: Claim): Record<string, unknown> {
+/** null when empty, else the value: `value || null` for the string fields that are absent when empty. */
+const orNull = (value: string): string | null => value || null;
+
+function lineDocuments(world: World, c: Claim, withPaid: boolean): Record<string, unknown>[] {
+  const d = world.dates;
+  const lines = c.lines;
+  const out: Record<string, unknown>[] = new Array(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i] as ServiceLine;
+    out[i] = withPaid
+      ? {
+          lineNumber: l.lineNumber,
+          procedureCode: orNull(l.procedureCode),
+          modifiers: l.modifiers,
+          units: l.units,
+          charge: money(l.chargeCents),
+          serviceDate: d.isoDate(l.serviceDate),
+          revenueCode: orNull(l.revenueCode),
+          paidAmount: money(l.paidCents),
+        }
+      : {
+          lineNumber: l.lineNumber,
+          procedureCode: orNull(l.procedureCode),
+          modifiers: l.modifiers,
+          units: l.units,
+          charge: money(l.chargeCents),
+          serviceDate: d.isoDate(l.serviceDate),
+          revenueCode: orNull(l.revenueCode),
+        };
+  }
+  return out;
+}
+
+/*
+ * Claim and encounter documents are object literals with every key in document order (no spread: V8
+ * builds spread copies on a slow path); the claim fields follow the ID (and the encounter type).
+ */
+export function claimDocument(world: World, c: Claim): Record<string, unknown> {
   const d = world.dates;
   const institutional = c.claimType === "institutional";
   return {
+    claimId: c.claimId,
     claimType: c.claimType,
     frequencyCode: c.frequencyCode,
     member: { memberId: c.memberId, subscriberId: c.subscriberId, relationshipCode: c.relationship },
@@ -60,39 +99,35 @@ function claimFields(world: World, c: Claim): Record<string, unknown> {
     dischargeDate: c.dischargeDate === null ? null : d.isoDate(c.dischargeDate),
     statementFrom: d.isoDate(c.statementFrom),
     statementTo: d.isoDate(c.statementTo),
-    diagnoses: { principal: c.principalDiagnosis, admitting: c.admittingDiagnosis || null, secondary: c.secondaryDiagnoses },
+    diagnoses: { principal: c.principalDiagnosis, admitting: orNull(c.admittingDiagnosis), secondary: c.secondaryDiagnoses },
     totalCharge: money(c.totalChargeCents),
+    lines: lineDocuments(world, c, false),
   };
 }
 
-function lineDocument(world: World, c: Claim, withPaid: boolean): Record<string, unknown>[] {
-  return c.lines.map((l) => {
-    const doc: Record<string, unknown> = {
-      lineNumber: l.lineNumber,
-      procedureCode: l.procedureCode || null,
-      modifiers: l.modifiers,
-      units: l.units,
-      charge: money(l.chargeCents),
-      serviceDate: world.dates.isoDate(l.serviceDate),
-      revenueCode: l.revenueCode || null,
-    };
-    if (withPaid) doc["paidAmount"] = money(l.paidCents);
-    return doc;
-  });
-}
-
-export function claimDocument(world: World, c: Claim): Record<string, unknown> {
-  return { claimId: c.claimId, ...claimFields(world, c), lines: lineDocument(world, c, false) };
-}
-
 export function encounterDocument(world: World, e: Encounter): Record<string, unknown> {
+  const d = world.dates;
+  const institutional = e.claimType === "institutional";
   return {
     encounterId: e.encounterId,
     encounterType: e.encounterType,
-    ...claimFields(world, e),
+    claimType: e.claimType,
+    frequencyCode: e.frequencyCode,
+    member: { memberId: e.memberId, subscriberId: e.subscriberId, relationshipCode: e.relationship },
+    payerId: e.payerId,
+    planId: e.planId,
+    providers: institutional ? { billingNpi: e.billingNpi, attendingNpi: e.attendingNpi } : { billingNpi: e.billingNpi, renderingNpi: e.renderingNpi },
+    placeOfService: institutional ? null : e.placeOfService,
+    typeOfBill: institutional ? e.typeOfBill : null,
+    admissionDate: e.admissionDate === null ? null : d.isoDate(e.admissionDate),
+    dischargeDate: e.dischargeDate === null ? null : d.isoDate(e.dischargeDate),
+    statementFrom: d.isoDate(e.statementFrom),
+    statementTo: d.isoDate(e.statementTo),
+    diagnoses: { principal: e.principalDiagnosis, admitting: orNull(e.admittingDiagnosis), secondary: e.secondaryDiagnoses },
+    totalCharge: money(e.totalChargeCents),
     paidAmount: money(e.paidCents),
-    paidDate: world.dates.isoDate(e.paidDate),
-    lines: lineDocument(world, e, true),
+    paidDate: d.isoDate(e.paidDate),
+    lines: lineDocuments(world, e, true),
   };
 }
 
@@ -112,12 +147,18 @@ export const ndjsonFormat: OutputFormat = {
   open<K extends Kind>(ctx: FileContext & { kind: K }): RecordWriter<EntityOfKind[K]> {
     const toDocument = DOCUMENTS[ctx.kind] as DocumentOf<K>;
     const countsLines = ctx.kind === "claims" || ctx.kind === "encounters";
+    const encounters = ctx.kind === "encounters";
     let lines = 0;
     return {
       begin: () => "",
       accepts: () => true,
       write(record) {
-        if (countsLines) lines += (record as Claim).lines.length;
+        if (countsLines) {
+          const c = record as Claim;
+          lines += c.lines.length;
+          // claims and encounters are written directly (see claim-json.ts): the same text as JSON.stringify of the document
+          if (plainClaim(c, encounters)) return (encounters ? encounterJson(ctx.world, c as Encounter) : claimJson(ctx.world, c)) + "\n";
+        }
         return JSON.stringify(toDocument(ctx.world, record)) + "\n";
       },
       end: () => "",

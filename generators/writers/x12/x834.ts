@@ -12,7 +12,7 @@ import type { EntityOfKind, Kind } from "../../kinds.js";
 import type { CoverageSpan, Member, Payer } from "../../model.js";
 import type { FileContext, RecordWriter } from "../format.js";
 import { Interchange } from "./envelope.js";
-import { addressSegments, block, d8Formatter, digitsOnly, type Block } from "./segments.js";
+import { affixedD8, block, digitsOnly, type Block } from "./segments.js";
 
 export const X12_834_VERSION = "005010X220A1";
 
@@ -27,7 +27,6 @@ export function changeMaintenance(m: Member, windowStart: number): [type: "021" 
 export function open834<K extends Kind>(ctx: FileContext & { kind: K }): RecordWriter<EntityOfKind[K]> {
   if (ctx.kind !== "eligibility") throw new RangeError(`X12 834 files hold eligibility, not ${ctx.kind}`);
   const world = ctx.world;
-  const d8 = d8Formatter(world);
   const x = new Interchange(ctx, { functionalId: "BE", transactionSet: "834", version: X12_834_VERSION, slot: 4 });
   const o = x.options;
   const { e, t } = x.syntax;
@@ -53,10 +52,28 @@ export function open834<K extends Kind>(ctx: FileContext & { kind: K }): RecordW
     }
     return b;
   };
+  // whole date segments from per-world tables (see affixedD8)
+  const dtp348 = affixedD8(world, "DTP" + e + "348" + e + "D8" + e, t);
+  const dtp349 = affixedD8(world, "DTP" + e + "349" + e + "D8" + e, t);
+  const dtp356 = affixedD8(world, "DTP" + e + "356" + e + "D8" + e, t);
+  const dtp357 = affixedD8(world, "DTP" + e + "357" + e + "D8" + e, t);
+  const dmg = affixedD8(world, "DMG" + e + "D8" + e, e);
+  const INS_SELF = "INS" + e + "Y" + e;
+  const INS_DEPENDENT = "INS" + e + "N" + e;
+  const REF_0F = "REF" + e + "0F" + e;
+  const REF_1L = "REF" + e + "1L" + e;
+  // 2000 member supplemental identifier: the member's own ID (the 834 otherwise carries only the subscriber's)
+  const REF_23 = "REF" + e + "23" + e;
+  const NM1_IL = "NM1" + e + "IL" + e + "1" + e;
+  const NM1_SSN = e + e + e + "34" + e;
+  const PER = "PER" + e + "IP" + e + e + "TE" + e;
+  const HD_TAIL = e + e + "HLT" + e;
+  const ACTIVE = e + "A" + t;
+  /** The HD loop of a span, terminated, and how many segments it has. */
   const span = (maintenance: string, s: CoverageSpan): void => {
-    sink.add("HD" + e + maintenance + e + e + "HLT" + e + s.planId + e + s.coverageLevel);
-    sink.add("DTP" + e + "348" + e + "D8" + e + d8(s.start));
-    if (s.end !== null) sink.add("DTP" + e + "349" + e + "D8" + e + d8(s.end));
+    const hd = "HD" + e + maintenance + HD_TAIL + s.planId + (e + s.coverageLevel + t) + dtp348(s.start);
+    if (s.end !== null) sink.addText(hd + dtp349(s.end), 3);
+    else sink.addText(hd, 2);
   };
 
   let payerId = "";
@@ -78,18 +95,19 @@ export function open834<K extends Kind>(ctx: FileContext & { kind: K }): RecordW
       if (!full) [maintenance, reason] = changeMaintenance(m, world.windowStart);
 
       // 2000 member level
-      sink.add("INS" + e + (m.relationship === "18" ? "Y" : "N") + e + m.relationship + e + maintenance + e + reason + e + "A");
-      sink.add("REF" + e + "0F" + e + m.subscriberId);
-      sink.add("REF" + e + "1L" + e + m.groupNumber);
-      sink.add("DTP" + e + "356" + e + "D8" + e + d8(latest.start));
-      if (latest.end !== null) sink.add("DTP" + e + "357" + e + "D8" + e + d8(latest.end));
+      let text =
+        (m.relationship === "18" ? INS_SELF : INS_DEPENDENT) + m.relationship + (e + maintenance + e + reason + ACTIVE) + (REF_0F + m.subscriberId + t) + (REF_1L + m.groupNumber + t) + (REF_23 + m.memberId + t) + dtp356(latest.start);
+      let n = 5; // INS, REF*0F, REF*1L, REF*23, DTP*356
+      if (latest.end !== null) {
+        text += dtp357(latest.end);
+        n++;
+      }
       // 2100A member name
-      sink.add("NM1" + e + "IL" + e + "1" + e + m.lastName + e + m.firstName + e + m.middleInitial + e + e + e + "34" + e + digitsOnly(m.ssn));
-      sink.add("PER" + e + "IP" + e + e + "TE" + e + digitsOnly(m.phone));
-      const [n3, n4] = addressSegments(m.address, e);
-      sink.add(n3);
-      sink.add(n4);
-      sink.add("DMG" + e + "D8" + e + d8(m.birthDate) + e + m.sex);
+      const a = m.address;
+      text +=
+        NM1_IL + m.lastName + e + m.firstName + (e + m.middleInitial + NM1_SSN) + (digitsOnly(m.ssn) + t) + (PER + digitsOnly(m.phone) + t) +
+        (a.line2 ? "N3" + e + a.line1 + e + a.line2 + t : "N3" + e + a.line1 + t) + ("N4" + e + a.city + e + a.state + e) + (a.zip + t) + dmg(m.birthDate) + (m.sex + t);
+      sink.addText(text, n + 5);
       // 2300 health coverage
       if (full) for (const s of m.spans) span(maintenance, s);
       else span(maintenance, latest);

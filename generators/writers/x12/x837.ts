@@ -6,15 +6,16 @@
  */
 import { NPI_BASE_START } from "../../core/identifiers.js";
 import { rngFor } from "../../core/random.js";
-import { member } from "../../entities/members.js";
+import { memberFace } from "../../entities/members.js";
 import { claimTypeOf } from "../../entities/claims.js";
 import { provider } from "../../entities/providers.js";
 import type { EntityOfKind, Kind } from "../../kinds.js";
-import type { Address, Claim, Encounter, Payer, PayerClass, Provider, ServiceLine } from "../../model.js";
+import type { Address, Claim, Encounter, Payer, PayerClass, Provider, RelationshipCode, ServiceLine } from "../../model.js";
 import type { World } from "../../core/world.js";
 import type { FileContext, RecordWriter } from "../format.js";
 import { Interchange } from "./envelope.js";
-import { addressSegments, amount, block, d8Formatter, digitsOnly, hhmm, type Block } from "./segments.js";
+import { flat } from "../../core/strings.js";
+import { addressSegments, affixedD8, amount, block, d8Formatter, digitsOnly, hhmm, type Block } from "./segments.js";
 
 export type ClaimVariant = "professional" | "institutional";
 
@@ -58,6 +59,68 @@ class BlockCache {
   }
 }
 
+/**
+ * What writeClaim needs of a member, as patient and as subscriber, with its segments pre-built for one
+ * set of delimiters. Members are pure functions of the world, so these are too.
+ */
+interface MemberSegments {
+  index: number;
+  relationship: RelationshipCode;
+  subscriberIndex: number;
+  payer: Payer;
+  payerClass: PayerClass;
+  groupNumber: string;
+  /** `NM1*IL*1*last*first*middle***MI*` (the claim's subscriber ID and the terminator follow). */
+  subscriberName: string;
+  /** The subscriber's N3, N4 and DMG, terminated: three segments. */
+  subscriberRest: string;
+  /** The patient's PAT, NM1*QC, N3, N4 and DMG, terminated: five segments ("" for a subscriber). */
+  patient: string;
+}
+
+/** Populations up to this size keep every member's segments once built (no churn: one slot per member). */
+const MEMBER_CACHE_LIMIT = 1 << 16;
+const memberCaches = new WeakMap<World, Map<string, (MemberSegments | undefined)[]>>();
+
+function memberSegmentsOf(world: World, E: string, T: string): (i: number) => MemberSegments {
+  const d8 = d8Formatter(world);
+  const address = (a: Address): string => (a.line2 ? "N3" + E + a.line1 + E + a.line2 : "N3" + E + a.line1) + T + "N4" + E + a.city + E + a.state + E + a.zip + T;
+  const build = (i: number): MemberSegments => {
+    const f = memberFace(world, i);
+    const place = address(f.address);
+    const dmg = "DMG" + E + "D8" + E + d8(f.birthDate) + E + f.sex + T;
+    // flat strings: they are reused, and a cached rope is walked again on every use
+    return {
+      index: i,
+      relationship: f.relationship,
+      subscriberIndex: f.subscriberIndex,
+      payer: f.payer,
+      payerClass: f.payerClass,
+      groupNumber: f.groupNumber,
+      subscriberName: flat("NM1" + E + "IL" + E + "1" + E + f.lastName + E + f.firstName + E + f.middleInitial + E + E + E + "MI" + E),
+      subscriberRest: flat(place + dmg),
+      patient:
+        f.relationship === "18"
+          ? ""
+          : flat("PAT" + E + f.relationship + T + "NM1" + E + "QC" + E + "1" + E + f.lastName + E + f.firstName + (f.middleInitial ? E + f.middleInitial : "") + T + place + dmg),
+    };
+  };
+  if (world.config.population.members > MEMBER_CACHE_LIMIT) return build;
+  let byDelimiters = memberCaches.get(world);
+  if (byDelimiters === undefined) {
+    byDelimiters = new Map();
+    memberCaches.set(world, byDelimiters);
+  }
+  const key = E + T;
+  let cache = byDelimiters.get(key);
+  if (cache === undefined) {
+    cache = new Array<MemberSegments | undefined>(world.config.population.members).fill(undefined);
+    byDelimiters.set(key, cache);
+  }
+  const c = cache;
+  return (i) => c[i] ?? (c[i] = build(i));
+}
+
 /** Admission and discharge times (HHMM) of an inpatient stay: a pure function of the seed and the claim. */
 function stayHours(world: World, c: Claim, encounter: boolean): [admission: string, discharge: string] {
   const rng = rngFor(world.seed, "admissionHour", c.index * 2 + (encounter ? 1 : 0));
@@ -90,7 +153,7 @@ export function open837<K extends Kind>(ctx: FileContext & { kind: K }, variant:
     T,
   );
   // Encounters go to the state agency (the receiver) as destination payer; the plan is the other payer (2330B).
-  const destinationPayer = "NM1" + E + "PR" + E + "2" + E + o.receiverName + E + E + E + E + E + "PI" + E + o.receiverId + T;
+  const destinationPayer = flat("NM1" + E + "PR" + E + "2" + E + o.receiverName + E + E + E + E + E + "PI" + E + o.receiverId + T);
   const HL = "HL" + E;
   const HL20 = E + E + "20" + E + "1" + T;
   const HL22 = E + "22" + E;
@@ -99,20 +162,11 @@ export function open837<K extends Kind>(ctx: FileContext & { kind: K }, variant:
   const SBR_DEPENDENT = "SBR" + E + (encounter ? "S" : "P") + E + E;
   const SBR_OTHER = "SBR" + E + "P" + E;
   const SIX = E + E + E + E + E + E;
-  const NM1_IL = "NM1" + E + "IL" + E + "1" + E;
-  const NM1_QC = "NM1" + E + "QC" + E + "1" + E;
-  const MI = E + E + E + "MI" + E;
-  const N3 = "N3" + E;
-  const N4 = "N4" + E;
-  const DMG = "DMG" + E + "D8" + E;
-  const PAT = "PAT" + E;
   const CLM = "CLM" + E;
   const CLM_GAP = E + E + E;
   const CLM_TAIL = institutional ? E + E + "A" + E + "Y" + E + "Y" + T : E + "Y" + E + "A" + E + "Y" + E + "Y" + T;
   const FACILITY = C + (institutional ? "A" : "B") + C;
   const DTP096 = "DTP" + E + "096" + E + "TM" + E;
-  const DTP434 = "DTP" + E + "434" + E + "RD8" + E;
-  const DTP435 = "DTP" + E + "435" + E + "DT" + E;
   // Admission type 1 (emergency), point of origin 1 (non-health-care facility), patient status 01 (discharged home).
   const CL1 = "CL1" + E + "1" + E + "1" + E + "01" + T;
   const REF_F8 = "REF" + E + "F8" + E;
@@ -127,13 +181,17 @@ export function open837<K extends Kind>(ctx: FileContext & { kind: K }, variant:
   const SV2 = "SV2" + E;
   const UN = E + "UN" + E;
   const SV1_TAIL = E + E + E + "1" + T;
-  const DTP472 = "DTP" + E + "472" + E + "D8" + E;
   const SVD = "SVD" + E;
   const CAS = "CAS" + E + "CO" + E + "45" + E;
-  const DTP573 = "DTP" + E + "573" + E + "D8" + E;
   const sbrTail = { medicaid: "", medicare: "", commercial: "" } as Record<PayerClass, string>;
   for (const k of Object.keys(sbrTail) as PayerClass[]) sbrTail[k] = SIX + claimFilingIndicator(k, variant) + T;
   const sbrTailEncounter = SIX + "MC" + T;
+  const segmentsOf = memberSegmentsOf(world, E, T);
+  const dtp472 = affixedD8(world, "DTP" + E + "472" + E + "D8" + E, T);
+  const dtp434 = affixedD8(world, "DTP" + E + "434" + E + "RD8" + E, "-");
+  const dtp435 = affixedD8(world, "DTP" + E + "435" + E + "DT" + E, "");
+  const dtp573 = affixedD8(world, "DTP" + E + "573" + E + "D8" + E, T);
+  const UN_TAIL = institutional ? T : SV1_TAIL;
 
   // 2000A billing provider (PRV, 2010AA NM1/N3/N4/REF) by NPI.
   const billing = new BlockCache((npi) => {
@@ -154,99 +212,124 @@ export function open837<K extends Kind>(ctx: FileContext & { kind: K }, variant:
   const payerName = (payer: Payer): string => {
     let s = payers.get(payer.id);
     if (s === undefined) {
-      s = "NM1" + E + "PR" + E + "2" + E + payer.name + E + E + E + E + E + "PI" + E + payer.id + T;
+      s = flat("NM1" + E + "PR" + E + "2" + E + payer.name + E + E + E + E + E + "PI" + E + payer.id + T);
       payers.set(payer.id, s);
     }
     return s;
-  };
-  const address = (p: string[], a: Address): void => {
-    p.push(a.line2 ? N3 + a.line1 + E + a.line2 + T : N3 + a.line1 + T);
-    p.push(N4 + a.city + E + a.state + E + a.zip + T);
   };
 
   let hl = 0;
   let lx = 0;
 
-  /** Appends a claim's segments (2000A through 2400) to the sink, one terminated segment per part. */
+  /**
+   * Appends a claim's segments (2000A through 2400) to the sink, counting them. Short pieces are
+   * grouped in parentheses so that V8 copies them into small flat strings instead of building rope
+   * nodes (see writers/text.ts).
+   */
   function writeClaim(c: Claim): void {
-    const m = member(world, c.memberIndex);
-    const sub = m.subscriberIndex === m.index ? m : member(world, m.subscriberIndex);
+    const m = segmentsOf(c.memberIndex);
+    const sub = m.subscriberIndex === m.index ? m : segmentsOf(m.subscriberIndex);
     const dependent = m.relationship !== "18";
-    const p = sink.parts;
-    const start = p.length;
-    let blockExtra = 0; // segments beyond the first of each pre-built block
+    let out = "";
+    let n = 0; // segments in out
 
     // 2000A billing provider, 2010AA
     const billingHl = ++hl;
-    p.push(HL + billingHl + HL20);
+    out += HL + billingHl + HL20;
+    n++;
     const b = billing.get(c.billingNpi);
-    p.push(b.text);
-    blockExtra += b.count - 1;
+    out += b.text;
+    n += b.count;
     // 2000B subscriber: SBR, 2010BA NM1/N3/N4/DMG, 2010BB payer
     const subscriberHl = ++hl;
     // the claim's own subscriber ID (equal to the member's on clean claims; a defect may change it)
-    const subscriberName = NM1_IL + sub.lastName + E + sub.firstName + E + sub.middleInitial + MI + c.subscriberId + T;
-    p.push(HL + subscriberHl + E + billingHl + HL22 + (dependent ? "1" : "0") + T);
-    p.push((dependent ? SBR_DEPENDENT : SBR_SELF) + sub.groupNumber + (encounter ? sbrTailEncounter : sbrTail[m.payer.class]));
-    p.push(subscriberName);
-    address(p, sub.address);
-    p.push(DMG + d8(sub.birthDate) + E + sub.sex + T);
-    p.push(encounter ? destinationPayer : payerName(m.payer));
+    const subscriberName = sub.subscriberName + (c.subscriberId + T);
+    out += HL + subscriberHl + E + billingHl + HL22 + (dependent ? "1" : "0") + T;
+    n++;
+    out += (dependent ? SBR_DEPENDENT : SBR_SELF) + sub.groupNumber + (encounter ? sbrTailEncounter : sbrTail[m.payerClass]);
+    n++;
+    out += subscriberName;
+    n++;
+    out += sub.subscriberRest; // N3, N4, DMG
+    n += 3;
+    out += encounter ? destinationPayer : payerName(m.payer);
+    n++;
     // 2000C patient: PAT, 2010CA NM1/N3/N4/DMG
     if (dependent) {
-      p.push(HL + ++hl + E + subscriberHl + HL23);
-      p.push(PAT + m.relationship + T);
-      p.push(NM1_QC + m.lastName + E + m.firstName + (m.middleInitial ? E + m.middleInitial : "") + T);
-      address(p, m.address);
-      p.push(DMG + d8(m.birthDate) + E + m.sex + T);
+      out += HL + ++hl + E + subscriberHl + HL23;
+      n++;
+      out += m.patient; // PAT, NM1, N3, N4, DMG
+      n += 5;
     }
 
     // 2300 claim
-    const clm = CLM + c.claimId + E + amount(c.totalChargeCents) + CLM_GAP;
+    const clm = CLM + c.claimId + (E + amount(c.totalChargeCents) + CLM_GAP);
     if (institutional) {
       const tob = c.typeOfBill;
-      p.push(clm + tob.slice(0, 2) + FACILITY + tob[2] + CLM_TAIL);
+      out += clm + (tob.slice(0, 2) + FACILITY + tob[2]) + CLM_TAIL;
+      n++;
       if (c.admissionDate !== null) {
         const [admitted, discharged] = stayHours(world, c, encounter);
-        p.push(DTP096 + discharged + T);
-        p.push(DTP434 + d8(c.statementFrom) + "-" + d8(c.statementTo) + T);
-        p.push(DTP435 + d8(c.admissionDate) + admitted + T);
-        p.push(CL1);
+        out += DTP096 + discharged + T;
+        n++;
+        out += dtp434(c.statementFrom) + (d8(c.statementTo) + T);
+        n++;
+        out += dtp435(c.admissionDate) + (admitted + T);
+        n++;
+        out += CL1;
+        n++;
       } else {
-        p.push(DTP434 + d8(c.statementFrom) + "-" + d8(c.statementTo) + T);
+        out += dtp434(c.statementFrom) + (d8(c.statementTo) + T);
+        n++;
       }
     } else {
-      p.push(clm + c.placeOfService + FACILITY + c.frequencyCode + CLM_TAIL);
+      out += clm + (c.placeOfService + FACILITY + c.frequencyCode) + CLM_TAIL;
+      n++;
     }
-    if (c.frequencyCode === "7" || c.frequencyCode === "8") p.push(REF_F8 + c.claimId + T);
+    if (c.frequencyCode === "7" || c.frequencyCode === "8") {
+      out += REF_F8 + c.claimId + T;
+      n++;
+    }
     const secondary = c.secondaryDiagnoses;
     let hi: string;
     if (institutional) {
-      p.push(HI_ABK + c.principalDiagnosis + T);
-      if (c.admittingDiagnosis) p.push(HI_ABJ + c.admittingDiagnosis + T);
+      out += HI_ABK + c.principalDiagnosis + T;
+      n++;
+      if (c.admittingDiagnosis) {
+        out += HI_ABJ + c.admittingDiagnosis + T;
+        n++;
+      }
       hi = "HI";
     } else {
       hi = HI_ABK + c.principalDiagnosis;
     }
     for (let i = 0; i < secondary.length; i++) hi += ABF + secondary[i];
-    if (hi !== "HI") p.push(hi + T);
+    if (hi !== "HI") {
+      out += hi + T;
+      n++;
+    }
     // 2310A attending (837I) / 2310B rendering (837P)
     const r = individual.get(institutional ? c.attendingNpi : c.renderingNpi);
-    p.push(r.text);
-    blockExtra += r.count - 1;
+    out += r.text;
+    n += r.count;
 
-    let paidDate = "";
+    let paid = "";
     let planPayerId = "";
     if (encounter) {
       const enc = c as Encounter;
       planPayerId = c.payerId;
-      paidDate = d8(enc.paidDate);
+      paid = dtp573(enc.paidDate);
       // 2320 other subscriber (the managed-care plan's adjudication; SBR03 the plan), 2330A subscriber, 2330B plan
-      p.push(SBR_OTHER + m.relationship + E + c.planId + sbrTail[m.payer.class]);
-      p.push(AMT_D + amount(enc.paidCents) + T);
-      p.push(OI);
-      p.push(subscriberName);
-      p.push(payerName(m.payer));
+      out += SBR_OTHER + m.relationship + E + c.planId + sbrTail[m.payerClass];
+      n++;
+      out += AMT_D + amount(enc.paidCents) + T;
+      n++;
+      out += OI;
+      n++;
+      out += subscriberName;
+      n++;
+      out += payerName(m.payer);
+      n++;
     }
 
     // 2400 service lines, 2430 line adjudication
@@ -259,18 +342,25 @@ export function open837<K extends Kind>(ctx: FileContext & { kind: K }, variant:
         const mods = l.modifiers;
         for (let k = 0; k < mods.length; k++) procedure += C + mods[k];
       }
-      p.push(LX + l.lineNumber + T);
-      if (institutional) p.push(SV2 + l.revenueCode + E + procedure + E + amount(l.chargeCents) + UN + l.units + T);
-      else p.push(SV1 + procedure + E + amount(l.chargeCents) + UN + l.units + SV1_TAIL);
-      p.push(DTP472 + d8(l.serviceDate) + T);
+      out += LX + l.lineNumber + T;
+      const charge = E + amount(l.chargeCents) + UN;
+      if (institutional) out += SV2 + l.revenueCode + E + procedure + charge + (l.units + UN_TAIL);
+      else out += SV1 + procedure + charge + (l.units + UN_TAIL);
+      out += dtp472(l.serviceDate);
+      n += 3; // LX, SV1/SV2, DTP
       if (encounter) {
-        p.push(SVD + planPayerId + E + amount(l.paidCents) + E + procedure + E + (institutional ? l.revenueCode : "") + E + l.units + T);
-        if (l.chargeCents > l.paidCents) p.push(CAS + amount(l.chargeCents - l.paidCents) + T);
-        p.push(DTP573 + paidDate + T);
+        out += SVD + planPayerId + (E + amount(l.paidCents) + E) + procedure + (E + (institutional ? l.revenueCode : "") + E + l.units + T);
+        n++;
+        if (l.chargeCents > l.paidCents) {
+          out += CAS + amount(l.chargeCents - l.paidCents) + T;
+          n++;
+        }
+        out += paid;
+        n++;
       }
     }
     lx += lines.length;
-    sink.count += p.length - start + blockExtra;
+    sink.addText(out, n);
   }
 
   const writer: RecordWriter<Claim> = {
