@@ -13,7 +13,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    return typeof process.exitCode === "number" ? process.exitCode : 0; // a command may set its own (stack status: 3)
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1; // commander has printed its message
     if (isUserFacing(error)) {

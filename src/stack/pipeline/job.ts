@@ -20,7 +20,8 @@ export interface JobResult {
   flagged: number;
 }
 
-const BATCH = 1000;
+// FerretDB/SQLite scans a collection per lookup, so fewer, larger batches load faster (memory stays bounded)
+const BATCH = 5000;
 
 function opener(s3: S3Client, source: SourceRef): () => AsyncIterable<Uint8Array> {
   return () =>
