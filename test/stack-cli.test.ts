@@ -1,4 +1,5 @@
 /** `hcsynth stack up --detach`, `status`, `env`, `down` and `reset`, through the CLI. */
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
@@ -44,6 +45,26 @@ describe("hcsynth stack (CLI)", () => {
         expect(run?.["ErrorMessage"]).toMatch(/^FILE_EMPTY: /);
       } finally {
         await client.close();
+      }
+      // aws-cli with the `stack env` exports uploads a generated directory, manifest included (no run for it)
+      const data = tempDir();
+      expect(hcsynth(["generate", "--seed", "2", "--out", data, "--kinds", "providers", "--providers", "25", "--formats", "csv"]).code).toBe(0);
+      const aws = spawnSync("aws", ["s3", "cp", "--recursive", data, "s3://landing/awscli/", "--endpoint-url", env["AWS_ENDPOINT_URL_S3"]!, "--only-show-errors"], { encoding: "utf8", env: { ...process.env, ...env } });
+      expect(aws.error, "aws-cli is needed by this test (Debian: apt-get install awscli; .ci/run installs it)").toBeUndefined();
+      expect(aws.status, aws.stderr).toBe(0);
+      const client2 = await MongoClient.connect(env["MONGO_URL"]!);
+      try {
+        const until = Date.now() + 30_000;
+        let done = 0;
+        while (Date.now() < until && done < 1) {
+          done = await client2.db().collection("etl_job_runs").countDocuments({ "Arguments.--s3_key": /^awscli\//, JobRunState: "SUCCEEDED" });
+          if (done < 1) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(done).toBe(1);
+        expect(await client2.db().collection("etl_job_runs").countDocuments({ "Arguments.--s3_key": "awscli/manifest.json" })).toBe(0);
+        expect(await client2.db().collection("providers").countDocuments()).toBe(25);
+      } finally {
+        await client2.close();
       }
       const again = hcsynth(["stack", "up", "--detach", "--dir", dir]);
       expect(again.code).toBe(1);

@@ -25,6 +25,12 @@ export interface PipelineOptions {
   log?: (line: string) => void;
 }
 
+/** hcsynth's manifests and defect lists travel with generated data but are not data. */
+export function isSidecar(key: string): boolean {
+  const name = key.slice(key.lastIndexOf("/") + 1);
+  return name === "manifest.json" || name === "defects.jsonl" || name.endsWith(".manifest.json");
+}
+
 export function jobRunId(bucket: string, key: string, etag: string): string {
   return "jr_" + createHash("sha256").update(`${bucket}\n${key}\n${etag}`).digest("hex").slice(0, 40);
 }
@@ -58,6 +64,10 @@ export class Pipeline {
   /** Checks the object and queues a run for it (once per object version). */
   async enqueue(key: string, eventTime: Date): Promise<void> {
     if (key.endsWith("/")) return; // a folder marker, not a file
+    if (isSidecar(key)) {
+      this.log(`trigger: ${key} is hcsynth's own metadata, not data: no run`);
+      return;
+    }
     const head = await this.s3.send(new HeadObjectCommand({ Bucket: LANDING_BUCKET, Key: key }));
     const etag = (head.ETag ?? "").replace(/"/g, "");
     const id = jobRunId(LANDING_BUCKET, key, etag);
