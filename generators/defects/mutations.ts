@@ -105,8 +105,15 @@ export function canMutate(world: World, kind: Kind, code: string, record: unknow
   return true;
 }
 
+/** A copy of a claim deep enough for any mutation here (the header and its lines; code lists stay shared). */
+function cloneClaim(clean: Claim): Claim {
+  const c = Object.assign({}, clean);
+  c.lines = clean.lines.map((l) => Object.assign({}, l));
+  return c;
+}
+
 function mutateClaim(world: World, code: string, clean: Claim, rng: Rng, memberSpans: readonly CoverageSpan[]): Mutation<Claim> {
-  const c = cloneRecord(clean);
+  const c = cloneClaim(clean);
   const one = (field: string): Mutation<Claim> => ({ records: [c], field, defectiveIndex: 0 });
   const firstProcLine = c.lines.find((l) => l.procedureCode !== "") ?? c.lines[0]!;
   switch (code) {
@@ -184,11 +191,11 @@ function mutateClaim(world: World, code: string, clean: Claim, rng: Rng, memberS
       return one(c.renderingNpi ? "renderingNpi" : "attendingNpi");
     }
     case "REC_DUPLICATE_CLAIM":
-      return { records: [cloneRecord(clean), c], field: "claimId", defectiveIndex: 1 };
+      return { records: [clean, c], field: "claimId", defectiveIndex: 1 };
     case "REC_CONFLICTING_DUPLICATE": {
       c.totalChargeCents += 1000 + rng.int(10_000);
       c.lines[0]!.chargeCents += c.totalChargeCents - clean.totalChargeCents;
-      return { records: [cloneRecord(clean), c], field: "claimId", defectiveIndex: 1 };
+      return { records: [clean, c], field: "claimId", defectiveIndex: 1 };
     }
     case "REC_ZERO_UNITS":
       firstProcLine.units = 0;

@@ -15,7 +15,7 @@ import { interchangeControlNumber } from "../writers/x12/envelope.js";
 import { resolveX12Options, type X12Options } from "../writers/x12/options.js";
 import { defectByCode, expectedOutcome, formatFamily, type DefectDefinition, type DefectLevel, type ExpectedOutcome } from "./catalogue.js";
 import { canMutate, mutateRecord } from "./mutations.js";
-import { fileCandidates, fileDefectFor, recordCandidates, recordDefectFor, stringTag, type DefectOptions } from "./selection.js";
+import { fileCandidates, fileDefectFor, recordCandidates, recordDefectFor, recordTag, stringTag, type DefectOptions } from "./selection.js";
 import { hash3 } from "../core/random.js";
 
 export interface DefectLocator {
@@ -76,6 +76,12 @@ function recordIdOf(kind: Kind, record: unknown): string {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function countFrom(text: string, needle: string, from: number): number {
+  let n = 0;
+  for (let at = text.indexOf(needle, from); at >= 0; at = text.indexOf(needle, at + 1)) n++;
+  return n;
 }
 
 function countOf(text: string, needle: string): number {
@@ -154,9 +160,31 @@ export function* renderWithDefects(
   }
 
   // Emitted-text bookkeeping: lines and segments before the next character.
-  let line = 1;
-  let segment = 1;
+  // Lines and segments are counted lazily, only up to where a locator needs them (and at each flush).
+  let countedLines = 1;
+  let countedSegments = 1;
+  let countedTo = 0;
   let buffer = "";
+  const sync = (): void => {
+    if (countedTo < buffer.length) {
+      countedLines += countFrom(buffer, "\n", countedTo);
+      if (isX12) countedSegments += countFrom(buffer, t, countedTo);
+      countedTo = buffer.length;
+    }
+  };
+  const lineNow = (): number => {
+    sync();
+    return countedLines;
+  };
+  const segmentNow = (): number => {
+    sync();
+    return countedSegments;
+  };
+  const resetBuffer = (): void => {
+    sync();
+    buffer = "";
+    countedTo = 0;
+  };
   const pending: (string | Uint8Array)[] = [];
   let firstText = true;
   const emit = (text: string): void => {
@@ -165,13 +193,11 @@ export function* renderWithDefects(
     if (fileCode === "CSV_MISSING_COLUMN") text = dropSecondColumn(text);
     if (firstText && fileCode === "FILE_BOM") text = "\uFEFF" + text;
     firstText = false;
-    line += countOf(text, "\n");
-    if (isX12) segment += countOf(text, t);
     buffer += text;
   };
   const emitBytes = (bytes: Uint8Array): void => {
     if (buffer) pending.push(buffer);
-    buffer = "";
+    resetBuffer();
     pending.push(bytes);
   };
 
@@ -190,7 +216,7 @@ export function* renderWithDefects(
     transactionRecords = own >= 0 && at < own ? recordsSoFar - 1 : recordsSoFar;
     const count = Number(m[2]);
     const st02 = m[3]!;
-    const segmentOrdinal = segment + countOf(text.slice(0, at), t);
+    const segmentOrdinal = segmentNow() + countOf(text.slice(0, at), t);
     let replacement: string;
     let locatorSegment = segmentOrdinal;
     if (fileCode === "X12_SE01_COUNT") replacement = `SE${e}${count + 1}${e}${st02}`;
@@ -222,7 +248,7 @@ export function* renderWithDefects(
   const patchEnvelopeEnd = (text: string): string => {
     const geRe = new RegExp(`GE${escapeRegExp(e)}(\\d+)${escapeRegExp(e)}`);
     const ieaRe = new RegExp(`IEA${escapeRegExp(e)}(\\d+)${escapeRegExp(e)}(\\d+)${escapeRegExp(t)}\\n?`);
-    const segmentAt = (index: number): number => segment + countOf(text.slice(0, index), t);
+    const segmentAt = (index: number): number => segmentNow() + countOf(text.slice(0, index), t);
     if (fileCode === "X12_GE01_COUNT") {
       const m = geRe.exec(text);
       if (m) {
@@ -270,28 +296,31 @@ export function* renderWithDefects(
   const memberOfClaim = (c: Claim) => memberCoverage(world, c.memberIndex);
   let previousNpi = "";
 
+  const tag = recordTag(kind, spec.format);
+  let record: unknown;
+  const usable = (d: DefectDefinition): boolean => {
+    if (d.code === "NDJSON_NOT_JSON") return true;
+    if (!canMutate(world, kind, d.code, record)) return false;
+    if (isX12) {
+      // X12 carries only the subscriber's ID (a dependent patient has none), and an 834 change file only the latest span
+      if (d.code === "REC_MISSING_MEMBER_ID" && (record as Claim | Member).relationship !== "18") return false;
+      if (d.code === "ELIG_OVERLAPPING_SPANS" && x12.eligibilityMode === "change") return false;
+      if (d.code === "ELIG_TERMINATION_NEVER_ADDED" && x12.eligibilityMode !== "change") return false;
+    }
+    if (d.code === "REC_FUTURE_SERVICE_DATE") {
+      const spans = memberOfClaim(record as Claim).spans;
+      return spans[spans.length - 1]!.end === null;
+    }
+    return true;
+  };
   for (let i = spec.firstIndex; i <= spec.lastIndex && !truncated; i++) {
     if (writer.acceptsIndex && !writer.acceptsIndex(i)) continue;
-    const record = entityOf(world, kind, i);
+    record = entityOf(world, kind, i);
     if (!writer.accepts(record)) continue;
-    const recordId = recordIdOf(kind, record);
-    const usable = (d: DefectDefinition): boolean => {
-      if (d.code === "NDJSON_NOT_JSON") return true;
-      if (!canMutate(world, kind, d.code, record)) return false;
-      if (isX12) {
-        // X12 carries only the subscriber's ID (a dependent patient has none), and an 834 change file only the latest span
-        if (d.code === "REC_MISSING_MEMBER_ID" && (record as Claim | Member).relationship !== "18") return false;
-        if (d.code === "ELIG_OVERLAPPING_SPANS" && x12.eligibilityMode === "change") return false;
-        if (d.code === "ELIG_TERMINATION_NEVER_ADDED" && x12.eligibilityMode !== "change") return false;
-      }
-      if (d.code === "REC_FUTURE_SERVICE_DATE") {
-        const spans = memberOfClaim(record as Claim).spans;
-        return spans[spans.length - 1]!.end === null;
-      }
-      return true;
-    };
-    const d = recordDefectFor(world, kind, spec.format, i, options.rate, recordDefs, usable);
-    const lineBefore = line;
+    const d = recordDefectFor(world, tag, i, options.rate, recordDefs, usable);
+    const recordId = d || targeted ? recordIdOf(kind, record) : "";
+    // where the record starts: counted only when a defect needs it
+    const startOffset = buffer.length;
     let texts: string[];
     let defectiveCopy = -1;
     let field: string | undefined;
@@ -320,10 +349,10 @@ export function* renderWithDefects(
         const locator: DefectLocator = { recordIndex: i, recordId, field };
         if (isX12) {
           const at = text.lastIndexOf(recordSegment);
-          locator.segment = segment + countOf(text.slice(0, Math.max(0, at)), t);
-          if (x12.newline) locator.line = line + countOf(text.slice(0, Math.max(0, at)), "\n");
+          locator.segment = segmentNow() + countOf(text.slice(0, Math.max(0, at)), t);
+          if (x12.newline) locator.line = lineNow() + countOf(text.slice(0, Math.max(0, at)), "\n");
         } else {
-          locator.line = line;
+          locator.line = lineNow();
         }
         const en = entry(d, locator);
         entries.push(en);
@@ -334,7 +363,7 @@ export function* renderWithDefects(
       if (fileCode === "NDJSON_JSON_ARRAY") text = (ordinal === 0 ? "" : ",\n") + text.replace(/\n$/, "");
       if (targeted && !targetDone && i >= midIndex) {
         targetDone = true;
-        const locator: DefectLocator = { recordIndex: i, recordId, line: lineBefore };
+        const locator: DefectLocator = { recordIndex: i, recordId, line: lineNow() - countFrom(buffer.slice(startOffset), "\n", 0) };
         if (fileCode === "FILE_TRUNCATED") {
           text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
           truncated = true;
@@ -361,7 +390,7 @@ export function* renderWithDefects(
       for (const p of pending) yield p;
       pending.length = 0;
       if (buffer) yield buffer;
-      buffer = "";
+      resetBuffer();
     }
   }
 
@@ -375,7 +404,7 @@ export function* renderWithDefects(
     if (targeted && !targetDone) {
       // no record reached the middle (an X12 file of the other claim type): break the trailer instead
       targetDone = true;
-      entries.push(entry(fileDef!, { line, segment: isX12 ? segment : undefined }));
+      entries.push(entry(fileDef!, { line: lineNow(), segment: isX12 ? segmentNow() : undefined }));
       if (fileCode === "FILE_TRUNCATED") tail = tail.slice(0, Math.floor(tail.length / 2));
       else if (fileCode === "FILE_INVALID_UTF8") {
         emitBytes(new Uint8Array([0xc3, 0x28]));

@@ -48,17 +48,21 @@ export function fileCandidates(defs: readonly DefectDefinition[], kind: Kind, fo
  * The defect of record `index`, or null. `usable` says whether a candidate can apply to the record
  * without causing a second defect; when the drawn one cannot, the next candidates are tried in turn.
  */
+/** The tag recordDefectFor mixes in for a file's (kind, format family): compute once per file. */
+export function recordTag(kind: Kind, format: string): number {
+  return stringTag(`${kind}/${formatFamily(format)}`);
+}
+
 export function recordDefectFor(
   world: World,
-  kind: Kind,
-  format: string,
+  tag: number,
   index: number,
   rate: number,
   candidates: readonly DefectDefinition[],
   usable: (d: DefectDefinition) => boolean,
 ): DefectDefinition | null {
   if (candidates.length === 0 || rate <= 0) return null;
-  const key = hash3(world.seed, stringTag(`${kind}/${formatFamily(format)}`), index);
+  const key = hash3(world.seed, tag, index);
   if (unitFor(world.seed, "defect", key, 0) >= rate) return null;
   const start = Math.floor(unitFor(world.seed, "defect", key, 1) * candidates.length);
   for (let k = 0; k < candidates.length; k++) {
