@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { Db } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureFerretDb } from "../src/stack/ferretdb.js";
+import { ensureFerretDb, startFerretDb } from "../src/stack/ferretdb.js";
 import { makeS3Client } from "../src/s3/client.js";
 import { LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY } from "../src/stack/s3-server.js";
 import { startStack, type RunningStack } from "../src/stack/stack.js";
@@ -201,6 +201,27 @@ describe("local stack: restart recovery", () => {
       expect(await again.db.collection("providers").countDocuments()).toBe(50);
     } finally {
       await again.stop();
+    }
+  });
+});
+
+describe("local stack: --mongo-url", () => {
+  it("uses an existing MongoDB-wire database instead of starting FerretDB, in the database its path names", async () => {
+    const external = await startFerretDb({ binary: (await ensureFerretDb(() => undefined)), directory: join(tempDir("hcsynth-external-db-"), "db"), logFile: join(tempDir(), "ferretdb.log") });
+    const dir = tempDir("hcsynth-stack-");
+    const data = tempDir();
+    expect(hcsynth(["generate", "--seed", "6", "--out", data, "--formats", "ndjson", "--kinds", "providers", "--providers", "15"]).code).toBe(0);
+    const stack = await start(dir, { mongoUrl: `${external.url}qa_seed` });
+    try {
+      expect(stack.state.ferretdbPid).toBeNull();
+      expect(stack.state.mongoUrl).toBe(`${external.url}qa_seed`);
+      const runs = await finishedRuns(stack.db, await upload(s3For(stack), data, manifestFiles(data), "ext"));
+      expect([...runs.values()][0]!.JobRunState).toBe("SUCCEEDED");
+      expect(stack.db.databaseName).toBe("qa_seed");
+      expect(await stack.db.collection("providers").countDocuments()).toBe(15);
+    } finally {
+      await stack.stop();
+      await external.stop();
     }
   });
 });
