@@ -75,7 +75,7 @@ export const SYNTHETIC_SSN_GROUPS: readonly string[] = [
 export function syntheticSsn(rng: Rng): string {
   const area = 900 + rng.int(100);
   const group = rng.pick(SYNTHETIC_SSN_GROUPS);
-  const serial = String(1 + rng.int(9999)).padStart(4, "0");
+  const serial = pad(1 + rng.int(9999), 4);
   return `${area}-${group}-${serial}`;
 }
 
@@ -106,7 +106,7 @@ export function syntheticMbi(rng: Rng): string {
 export function syntheticPhone(rng: Rng): string {
   let area = 201 + rng.int(789);
   if (area % 100 === 11) area += 1; // no N11 codes
-  return `${area}-555-01${String(rng.int(100)).padStart(2, "0")}`;
+  return `${area}-555-01${pad(rng.int(100), 2)}`;
 }
 
 export const EXAMPLE_DOMAINS = ["example.com", "example.org", "example.net"] as const;

@@ -362,7 +362,8 @@ function faceOf(world: World, i: number, h: number, hh: HouseholdFace, rng: Rng,
   return out;
 }
 
-function newFace(): MemberFace {
+/** An empty MemberFace to fill with memberFace(world, i, out). */
+export function newMemberFace(): MemberFace {
   return {
     index: 0,
     subscriberIndex: 0,
@@ -380,13 +381,16 @@ function newFace(): MemberFace {
 }
 
 /** buildMember's face: filled and read within one call, so one object serves every member. */
-const memberScratch = newFace();
+const memberScratch = newMemberFace();
 
-/** The X12-facing fields of member i (see MemberFace): cheaper than member(i), and equal to its fields. */
-export function memberFace(world: World, i: number): MemberFace {
+/**
+ * The X12-facing fields of member i (see MemberFace): cheaper than member(i), and equal to its fields.
+ * Written into `out` when given (a caller's reusable object), else into a new object.
+ */
+export function memberFace(world: World, i: number, out?: MemberFace): MemberFace {
   checkMember(world, i);
   const h = householdHeadOf(world, i);
-  return faceOf(world, i, h, householdFace(world, h), rngFor(world.seed, "member", i), newFace());
+  return faceOf(world, i, h, householdFace(world, h), rngFor(world.seed, "member", i), out ?? newMemberFace());
 }
 
 const NOT_EMAIL = /[^a-z0-9.]/g;

@@ -104,12 +104,18 @@ function amountSlow(cents: number): string {
 
 /** The digits of a string (SSN, EIN, phone without dashes). */
 export function digitsOnly(s: string): string {
+  // copies runs of digits whole (an SSN is three runs), not character by character
   let out = "";
+  let start = 0; // start of the current run of digits
   for (let i = 0; i < s.length; i++) {
     const ch = s.charCodeAt(i);
-    if (ch >= 48 && ch <= 57) out += s[i];
+    if (ch < 48 || ch > 57) {
+      if (i > start) out += s.slice(start, i);
+      start = i + 1;
+    }
   }
-  return out;
+  if (start === 0) return s;
+  return start < s.length ? out + s.slice(start) : out;
 }
 
 /** N3 and N4 for an address. */

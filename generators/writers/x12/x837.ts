@@ -6,7 +6,7 @@
  */
 import { NPI_BASE_START } from "../../core/identifiers.js";
 import { rngFor } from "../../core/random.js";
-import { memberFace } from "../../entities/members.js";
+import { memberFace, newMemberFace } from "../../entities/members.js";
 import { claimTypeOf } from "../../entities/claims.js";
 import { provider } from "../../entities/providers.js";
 import type { EntityOfKind, Kind } from "../../kinds.js";
@@ -70,9 +70,9 @@ interface MemberSegments {
   payer: Payer;
   payerClass: PayerClass;
   groupNumber: string;
-  /** `NM1*IL*1*last*first*middle***MI*` (the claim's subscriber ID and the terminator follow). */
+  /** `NM1*IL*1*last*first*middle***MI*` (the claim's subscriber ID and the terminator follow); "" for a dependent. */
   subscriberName: string;
-  /** The subscriber's N3, N4 and DMG, terminated: three segments. */
+  /** The subscriber's N3, N4 and DMG, terminated: three segments ("" for a dependent). */
   subscriberRest: string;
   /** The patient's PAT, NM1*QC, N3, N4 and DMG, terminated: five segments ("" for a subscriber). */
   patient: string;
@@ -82,14 +82,19 @@ interface MemberSegments {
 const MEMBER_CACHE_LIMIT = 1 << 16;
 const memberCaches = new WeakMap<World, Map<string, (MemberSegments | undefined)[]>>();
 
+/** memberSegmentsOf's face of the member being built (read only while building). */
+const face = newMemberFace();
+
 function memberSegmentsOf(world: World, E: string, T: string): (i: number) => MemberSegments {
   const d8 = d8Formatter(world);
   const address = (a: Address): string => (a.line2 ? "N3" + E + a.line1 + E + a.line2 : "N3" + E + a.line1) + T + "N4" + E + a.city + E + a.state + E + a.zip + T;
   const build = (i: number): MemberSegments => {
-    const f = memberFace(world, i);
+    const f = memberFace(world, i, face);
     const place = address(f.address);
     const dmg = "DMG" + E + "D8" + E + d8(f.birthDate) + E + f.sex + T;
-    // flat strings: they are reused, and a cached rope is walked again on every use
+    // A member is its own subscriber (relationship 18) or a dependent patient, never both: only that
+    // role's segments are built. Flat strings: they are reused, and a cached rope is walked again on every use.
+    const subscriber = f.relationship === "18";
     return {
       index: i,
       relationship: f.relationship,
@@ -97,12 +102,11 @@ function memberSegmentsOf(world: World, E: string, T: string): (i: number) => Me
       payer: f.payer,
       payerClass: f.payerClass,
       groupNumber: f.groupNumber,
-      subscriberName: flat("NM1" + E + "IL" + E + "1" + E + f.lastName + E + f.firstName + E + f.middleInitial + E + E + E + "MI" + E),
-      subscriberRest: flat(place + dmg),
-      patient:
-        f.relationship === "18"
-          ? ""
-          : flat("PAT" + E + f.relationship + T + "NM1" + E + "QC" + E + "1" + E + f.lastName + E + f.firstName + (f.middleInitial ? E + f.middleInitial : "") + T + place + dmg),
+      subscriberName: subscriber ? flat("NM1" + E + "IL" + E + "1" + E + f.lastName + E + f.firstName + E + f.middleInitial + E + E + E + "MI" + E) : "",
+      subscriberRest: subscriber ? flat(place + dmg) : "",
+      patient: subscriber
+        ? ""
+        : flat("PAT" + E + f.relationship + T + "NM1" + E + "QC" + E + "1" + E + f.lastName + E + f.firstName + (f.middleInitial ? E + f.middleInitial : "") + T + place + dmg),
     };
   };
   if (world.config.population.members > MEMBER_CACHE_LIMIT) return build;
