@@ -149,10 +149,7 @@ function compare(dir: string, f: FileEntry, run: Run): string[] {
       if (r.reason !== analysis.badTransactions.find((t) => t.records.includes(r.recordIndex))!.reason) say(`record ${r.recordIndex} of a bad transaction rejected with ${r.reason}`);
       continue;
     }
-    // Note 3: a provider given the NPI "of the provider before it" when that provider's own NPI was
-    // changed by a defect repeats an NPI that is nowhere in the file: nothing to detect.
-    const npiChangedBefore = recordDefects.some((o) => o.locator.recordIndex === (d.locator.recordIndex ?? 0) - 1 && o.locator.field === "npi");
-    if (DB_BACKED.has(d.code) || (d.code === "PROV_DUPLICATE_NPI" && npiChangedBefore)) {
+    if (DB_BACKED.has(d.code)) {
       if (r) say(`${d.code} at ${x12 ? "segment" : "line"} ${x12 ? d.locator.segment : d.locator.line} rejected as ${r.reason} (expected to load)`);
       if (d.expected !== "flag") expectedRejections--;
       continue;

@@ -6,7 +6,7 @@
  */
 import { rngFor } from "../core/random.js";
 import type { World } from "../core/world.js";
-import { pad } from "../core/identifiers.js";
+import { isValidNpi, pad } from "../core/identifiers.js";
 import { memberCoverage } from "../entities/members.js";
 import { entityOf, type Kind } from "../kinds.js";
 import type { Claim, Member, Provider } from "../model.js";
@@ -295,6 +295,7 @@ export function* renderWithDefects(
   const flagged = new Set<number>();
   const memberOfClaim = (c: Claim) => memberCoverage(world, c.memberIndex);
   let previousNpi = "";
+  let lastWritten: unknown;
 
   const tag = recordTag(kind, spec.format);
   let record: unknown;
@@ -307,6 +308,8 @@ export function* renderWithDefects(
       if (d.code === "ELIG_OVERLAPPING_SPANS" && x12.eligibilityMode === "change") return false;
       if (d.code === "ELIG_TERMINATION_NEVER_ADDED" && x12.eligibilityMode !== "change") return false;
     }
+    // a duplicate NPI must repeat a valid NPI the file really holds, or it would be a second defect
+    if (d.code === "PROV_DUPLICATE_NPI" && !isValidNpi(previousNpi)) return false;
     if (d.code === "REC_FUTURE_SERVICE_DATE") {
       const spans = memberOfClaim(record as Claim).spans;
       return spans[spans.length - 1]!.end === null;
@@ -336,10 +339,16 @@ export function* renderWithDefects(
       const context = kind === "claims" || kind === "encounters" ? { memberSpans: memberOfClaim(record as Claim).spans } : { previousNpi };
       const mutation = mutateRecord(world, kind, d.code, record as never, rng, context);
       texts = mutation.records.map((r) => writer.write(r));
+      lastWritten = mutation.records[mutation.records.length - 1];
       defectiveCopy = mutation.defectiveIndex;
       field = mutation.field;
     }
-    if (kind === "providers") previousNpi = (record as Provider).npi;
+    if (kind === "providers") {
+      // the NPI the previous record really carries in the file (none readable from a broken line)
+      if (d === null) previousNpi = (record as Provider).npi;
+      else if (d.code === "NDJSON_NOT_JSON") previousNpi = "";
+      else previousNpi = (lastWritten as Provider).npi;
+    }
 
     for (let copy = 0; copy < texts.length; copy++) {
       let text = texts[copy]!;
