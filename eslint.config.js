@@ -29,6 +29,22 @@ export default tseslint.config(
     },
   },
   {
+    // scenarios/ is shared by the Node executor and the k6 scripts: runtime-agnostic like generators/.
+    files: ["scenarios/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["node:*", "fs", "path", "crypto", "zlib", "stream", "os", "worker_threads", "buffer"], message: "scenarios/ must not use Node built-ins." },
+            { group: ["**/src/**", "**/load/**"], message: "scenarios/ imports nothing from src/ or load/." },
+          ],
+        },
+      ],
+      "no-restricted-globals": ["error", "process", "Buffer", "require", "__dirname"],
+    },
+  },
+  {
     files: ["src/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: ["**/load/**"], message: "src/ and load/ never import each other." }] }],
