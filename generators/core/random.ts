@@ -19,6 +19,8 @@ export const KIND_TAGS = {
   admissionHour: 0x61646d68,
   defect: 0x64656663,
   file: 0x66696c65,
+  /** A load run's iterations: which file each uploads (scenarios/). */
+  iteration: 0x69746572,
 } as const;
 
 export type EntityKind = keyof typeof KIND_TAGS;

@@ -19,3 +19,10 @@ export type FromWorker =
   | { type: "progress"; records: number }
   | { type: "done"; file: ManifestFile }
   | { type: "error"; message: string; stack?: string; userFacing: boolean };
+
+/** The generation worker's script. Worker threads run compiled JavaScript: from dist/ the sibling worker.js; from TypeScript sources, the built copy. */
+export function workerUrl(): URL {
+  const here = new URL(import.meta.url);
+  if (here.pathname.endsWith(".js")) return new URL("./worker.js", here);
+  return new URL("../../dist/src/generate/worker.js", here);
+}

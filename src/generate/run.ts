@@ -24,7 +24,7 @@ import {
 import { UserError } from "../cli/errors.js";
 import { VERSION } from "../version.js";
 import { writePlannedFile, type ManifestFile } from "./file-writer.js";
-import type { FromWorker, GenerateJob, ToWorker } from "./job.js";
+import { workerUrl, type FromWorker, type GenerateJob, type ToWorker } from "./job.js";
 
 export interface GenerateOptions {
   /** A partial world config (validated here). */
@@ -101,13 +101,6 @@ async function runInThisThread(world: World, specs: FileSpec[], options: Generat
     files.push(await writePlannedFile(world, spec, options.outDir, { gzip: options.gzip, shard: options.shard.index, onRecords: hooks.onProgress }));
   }
   return files;
-}
-
-function workerUrl(): URL {
-  // Worker threads run compiled JavaScript: from dist/ the sibling worker.js; from TypeScript sources, the built copy.
-  const here = new URL(import.meta.url);
-  if (here.pathname.endsWith(".js")) return new URL("./worker.js", here);
-  return new URL("../../dist/src/generate/worker.js", here);
 }
 
 async function runInWorkers(job: GenerateJob, specs: FileSpec[], workers: number, hooks: GenerateHooks): Promise<ManifestFile[]> {

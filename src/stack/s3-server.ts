@@ -52,6 +52,26 @@ function s3Error(ctx: KoaContext, status: number, code: string, message: string)
   ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${esc(message)}</Message></Error>`;
 }
 
+const xmlEscape = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/**
+ * S3 stores the tags of a PutObject's `x-amz-tagging` header (URL-encoded `k=v&k=v`); s3rver keeps
+ * only tags set through PutObjectTagging, so the stack stores the header's tags the same way.
+ */
+async function storeTaggingHeader(ctx: KoaContext): Promise<void> {
+  const header = ctx.headers["x-amz-tagging"];
+  if (ctx.method !== "PUT" || typeof header !== "string" || ctx.status !== 200 || ctx.headers["x-amz-copy-source"] !== undefined) return;
+  const url = new URL(ctx.url, "http://local");
+  if (url.searchParams.has("uploadId") || url.searchParams.has("partNumber") || url.searchParams.has("tagging")) return;
+  const [, bucket, ...rest] = url.pathname.split("/");
+  if (!bucket || rest.length === 0) return;
+  const key = decodeURIComponent(rest.join("/"));
+  const tags = [...new URLSearchParams(header)].map(([k, v]) => `<Tag><Key>${xmlEscape(k)}</Key><Value>${xmlEscape(v)}</Value></Tag>`).join("");
+  const { TaggingConfiguration } = require("s3rver/lib/models/config") as { TaggingConfiguration: new (xml: string) => unknown };
+  const store = (ctx as unknown as { store: { putSubresource(bucket: string, key: string, resource: unknown): Promise<void> } }).store;
+  await store.putSubresource(decodeURIComponent(bucket), key, new TaggingConfiguration(`<Tagging><TagSet>${tags}</TagSet></Tagging>`));
+}
+
 export async function startLocalS3(options: { directory: string; port?: number; onEvent: (record: S3EventRecord) => void }): Promise<LocalS3> {
   const S3rver = require("s3rver") as new (o: Record<string, unknown>) => S3rverInstance;
   const server = new S3rver({
@@ -78,6 +98,7 @@ export async function startLocalS3(options: { directory: string; port?: number; 
       return;
     }
     await next();
+    await storeTaggingHeader(ctx);
   });
   server.on("event", (e) => {
     for (const record of e.Records) options.onEvent(record);

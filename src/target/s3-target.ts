@@ -45,7 +45,8 @@ async function localEndpoint(options: S3TargetOptions): Promise<{ endpoint: stri
   const state = readState(options.stackDir);
   if (state && processAlive(state.pid)) return { endpoint: state.s3Endpoint, stack: null };
   options.log?.(`no local stack running from ${options.stackDir}: starting one for this command`);
-  const stack = await startStack({ dir: options.stackDir, glueStartupMs: 0, maxConcurrentRuns: 4, today: "2025-12-31", log: options.log ?? (() => undefined) });
+  // the pipeline's per-file lines would drown the command's own output: it runs quietly here
+  const stack = await startStack({ dir: options.stackDir, glueStartupMs: 0, maxConcurrentRuns: 4, today: "2025-12-31", log: () => undefined });
   return { endpoint: stack.state.s3Endpoint, stack };
 }
 

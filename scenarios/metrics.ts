@@ -1,0 +1,36 @@
+/**
+ * The metrics a run reports, by name, with k6's types. Thresholds may name only these (with an
+ * optional tag filter). Observers (pipeline latency, query times) add theirs here.
+ */
+
+export type MetricType = "trend" | "counter" | "rate" | "gauge";
+
+export interface MetricDefinition {
+  type: MetricType;
+  unit: "ms" | "bytes" | "count" | "percent";
+  description: string;
+  /** Tags a threshold may filter on. */
+  tags?: readonly string[];
+}
+
+export const RUN_METRICS = {
+  upload_duration: { type: "trend", unit: "ms", description: "time to upload one file (PutObject, or a whole multipart upload)", tags: ["upload", "kind", "format"] },
+  upload_failed: { type: "rate", unit: "count", description: "share of uploads that failed", tags: ["kind", "format"] },
+  uploads: { type: "counter", unit: "count", description: "files uploaded", tags: ["upload", "kind", "format"] },
+  upload_bytes: { type: "counter", unit: "bytes", description: "bytes uploaded", tags: ["kind", "format"] },
+  upload_records: { type: "counter", unit: "count", description: "records in the files uploaded" },
+  upload_retries: { type: "counter", unit: "count", description: "retries made by the S3 SDK" },
+  s3_slowdown: { type: "counter", unit: "count", description: "503 SlowDown responses from S3" },
+  iterations: { type: "counter", unit: "count", description: "arrivals started (uploads attempted)" },
+  dropped_iterations: { type: "counter", unit: "count", description: "arrivals not started: the in-flight limit was reached, or the file was not generated in time", tags: ["reason"] },
+  generation_duration: { type: "trend", unit: "ms", description: "time to generate one file, ahead of its upload (off the timed path)" },
+  harness_cpu: { type: "gauge", unit: "percent", description: "the harness process's CPU, % of one core" },
+  harness_rss: { type: "gauge", unit: "bytes", description: "the harness process's resident memory" },
+} as const satisfies Record<string, MetricDefinition>;
+
+export type RunMetricName = keyof typeof RUN_METRICS;
+
+/** The known metrics: the run's, plus any an observer registers through `extra`. */
+export function metricDefinition(name: string, extra: Readonly<Record<string, MetricDefinition>> = {}): MetricDefinition | undefined {
+  return (RUN_METRICS as Record<string, MetricDefinition>)[name] ?? extra[name];
+}

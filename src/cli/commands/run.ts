@@ -1,0 +1,131 @@
+/** `hcsynth run <scenario>` and `hcsynth scenarios`: thin shells over src/run/run.ts and scenarios/. */
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { BUILTIN_SCENARIOS, formatDuration, profileDurationMs } from "../../../scenarios/index.js";
+import { writeReports } from "../../report/write.js";
+import { runScenario } from "../../run/run.js";
+import { loadScenario } from "../../run/scenario-source.js";
+import { DEFAULT_STACK_DIR } from "../../stack/stack.js";
+import { layerTargetSettings } from "../../target/settings.js";
+import { UserError } from "../errors.js";
+import { oneOf, wholeNumber } from "../parse.js";
+
+interface RunFlags {
+  target: string;
+  bucket?: string;
+  prefix?: string;
+  region?: string;
+  endpoint?: string;
+  duration?: string;
+  rate?: string;
+  seed?: string;
+  threshold: string[];
+  out?: string;
+  allowBucket: string[];
+  config?: string;
+  stackDir: string;
+  workers?: string;
+  multipartThreshold?: string;
+  partSize?: string;
+  queueSize?: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function positiveNumber(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(n) || n <= 0) throw new UserError(`${flag} ${JSON.stringify(raw)}: expected a number > 0`);
+  return n;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("run a load scenario: upload seeded files to S3 at the scenario's arrival rate, measure, judge thresholds, write reports")
+    .argument("<scenario>", `a built-in scenario (${BUILTIN_SCENARIOS.map((s) => s.name).join(", ")}) or a scenario JSON file`)
+    .option("--target <local|aws>", "local: the local stack (started for the run if none is running); aws: the standard AWS credential chain", "local")
+    .option("--bucket <name>", "bucket (local default: landing; required for aws)")
+    .option("--prefix <prefix>", "key prefix; objects go to PREFIX/RUN_ID/...")
+    .option("--region <region>", "AWS region (default: AWS_REGION, else us-east-1)")
+    .option("--endpoint <url>", "aws: an S3-compatible endpoint instead of AWS")
+    .option("--duration <d>", "override the scenario's duration (30s, 5m, 1h)")
+    .option("--rate <n>", "override a constant-arrival-rate scenario's rate (files per time unit)")
+    .option("--seed <n>", "override the scenario's seed")
+    .option("--threshold <metric=expr>", "add or replace a threshold, k6 syntax (repeatable): upload_duration=p(95)<2000", collect, [])
+    .option("--out <dir>", "report directory (default: hcsynth-runs/RUN_ID)")
+    .option("--allow-bucket <pattern>", "allow writing to a non-local bucket matching this glob (repeatable)", collect, [])
+    .option("--config <file>", "JSON config with allowBuckets / allowDatabases")
+    .option("--stack-dir <dir>", "the local stack's directory", DEFAULT_STACK_DIR)
+    .option("--workers <n>", "generation worker threads (default: cores - 1, at least 1)")
+    .option("--multipart-threshold <bytes>", "multipart at or above this size (default 16777216)")
+    .option("--part-size <bytes>", "multipart part size, ≥ 5 MiB (default 8388608)")
+    .option("--queue-size <n>", "parts in flight per multipart upload (default 4)")
+    .action(async (scenarioArg: string, flags: RunFlags) => {
+      const target = oneOf("--target", ["local", "aws"] as const)(flags.target);
+      const settings = layerTargetSettings({ configFile: flags.config, env: process.env, flags: { allowBucket: flags.allowBucket } });
+      const upload: Record<string, number> = {};
+      if (flags.multipartThreshold !== undefined) upload["multipartThreshold"] = wholeNumber("--multipart-threshold", 1)(flags.multipartThreshold);
+      if (flags.partSize !== undefined) upload["partSize"] = wholeNumber("--part-size", 5 * 1024 * 1024, 5 * 1024 ** 3)(flags.partSize);
+      if (flags.queueSize !== undefined) upload["queueSize"] = wholeNumber("--queue-size", 1, 64)(flags.queueSize);
+      const interrupt = new AbortController();
+      const onSignal = (signal: NodeJS.Signals): void => {
+        if (interrupt.signal.aborted) return;
+        process.stderr.write(`\nhcsynth run: ${signal}: stopping, writing a partial report\n`);
+        interrupt.abort(signal);
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      const tty = process.stderr.isTTY === true;
+      try {
+        const { summary } = await runScenario({
+          scenario: scenarioArg,
+          target,
+          bucket: flags.bucket,
+          prefix: flags.prefix,
+          region: flags.region,
+          endpoint: flags.endpoint,
+          allowBuckets: settings.allowBuckets,
+          stackDir: flags.stackDir,
+          duration: flags.duration,
+          rate: flags.rate === undefined ? undefined : positiveNumber("--rate", flags.rate),
+          seed: flags.seed === undefined ? undefined : wholeNumber("--seed", 0, 0xffffffff)(flags.seed),
+          thresholds: flags.threshold,
+          upload,
+          workers: flags.workers === undefined ? Math.max(1, availableParallelism() - 1) : wholeNumber("--workers", 1, 64)(flags.workers),
+          interrupt: interrupt.signal,
+          log: (line) => process.stderr.write(`hcsynth run: ${line}\n`),
+          onTick: tty
+            ? (s) => process.stderr.write(`\r${(s.elapsedMs / 1000).toFixed(0)}s/${(s.durationMs / 1000).toFixed(0)}s  uploaded ${s.uploads}  in flight ${s.inFlight}  dropped ${s.dropped}  failed ${s.failures}   `)
+            : undefined,
+        });
+        if (tty) process.stderr.write("\n");
+        const out = flags.out ?? join("hcsynth-runs", summary.run.id);
+        const paths = await writeReports(summary, out);
+        const { printSummary } = await import("../../report/print.js");
+        printSummary(summary, paths);
+        process.exitCode = summary.run.exitCode;
+      } catch (error) {
+        if (error instanceof RangeError) throw new UserError(error.message);
+        throw error;
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    });
+
+  const scenarios = program.command("scenarios").description("list the built-in scenarios, or print one as JSON to copy and change");
+  scenarios
+    .command("list", { isDefault: true })
+    .description("the built-in scenarios")
+    .action(() => {
+      for (const s of BUILTIN_SCENARIOS) process.stdout.write(`${s.name.padEnd(16)}${s.load.executor.padEnd(24)}${formatDuration(profileDurationMs(s.load)).padEnd(8)}${s.description}\n`);
+    });
+  scenarios
+    .command("show")
+    .argument("<scenario>", "a built-in scenario or a scenario JSON file")
+    .description("print a scenario as JSON (validated, defaults filled)")
+    .action((name: string) => {
+      process.stdout.write(JSON.stringify(loadScenario(name), null, 2) + "\n");
+    });
+}
