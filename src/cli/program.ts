@@ -6,6 +6,7 @@ import { registerDefects } from "./commands/defects.js";
 import { registerCorrupt } from "./commands/corrupt.js";
 import { registerStack } from "./commands/stack.js";
 import { registerRun } from "./commands/run.js";
+import { registerReport } from "./commands/report.js";
 
 export function buildProgram(): Command {
   const program = new Command("hcsynth")
@@ -18,5 +19,6 @@ export function buildProgram(): Command {
   registerCorrupt(program);
   registerStack(program);
   registerRun(program);
+  registerReport(program);
   return program;
 }

@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { BUILTIN_SCENARIOS, formatDuration, profileDurationMs } from "../../../scenarios/index.js";
+import { summaryTable } from "../../report/console-table.js";
 import { writeReports } from "../../report/write.js";
 import { runScenario } from "../../run/run.js";
 import { loadScenario } from "../../run/scenario-source.js";
@@ -102,8 +103,8 @@ export function registerRun(program: Command): void {
         if (tty) process.stderr.write("\n");
         const out = flags.out ?? join("hcsynth-runs", summary.run.id);
         const paths = await writeReports(summary, out);
-        const { printSummary } = await import("../../report/print.js");
-        printSummary(summary, paths);
+        process.stdout.write(summaryTable(summary, { color: process.stdout.isTTY === true && process.env["NO_COLOR"] === undefined }));
+        process.stdout.write(`\n  summary  ${paths.summaryJson}\n  junit    ${paths.junitXml}\n  report   ${paths.reportHtml}\n`);
         process.exitCode = summary.run.exitCode;
       } catch (error) {
         if (error instanceof RangeError) throw new UserError(error.message);
