@@ -48,7 +48,10 @@ export function summaryTable(summary: RunSummary, options: TableOptions = {}): s
     }
   }
 
-  const names = sortedMetricNames(summary);
+  // the console shows each metric whole, plus the splits a threshold names and the single/multipart split;
+  // summary.json and report.html keep every tag split
+  const judged = new Set(summary.thresholds.map((t) => t.metric));
+  const names = sortedMetricNames(summary).filter((n) => !n.includes("{") || judged.has(n) || n.includes("{upload:"));
   if (names.length > 0) {
     lines.push("", `  ${p.bold("METRICS")}`);
     const width = Math.max(...names.map((n) => n.length)) + 3;

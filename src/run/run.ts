@@ -139,7 +139,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     await source.warmUp(Math.max(8, scenario.maxInFlight * 2));
     const monitor = new HarnessMonitor();
     clock0 = performance.now();
-    const rec = new SeriesRecorder(clock0);
+    const rec = new SeriesRecorder(clock0, ["files", "bytes", "failures", "dropped"]);
     series = rec;
     let uploadsDone = 0;
     let failures = 0;

@@ -9,11 +9,19 @@ import { newHistogram } from "./metrics.js";
 export const INTERVAL_MS = 1000;
 
 export class SeriesRecorder {
-  private readonly columns: string[] = ["t"];
+  private readonly columns: string[];
   private readonly rows: (number | null)[][] = [];
   private readonly open = new Map<string, { hist: Histogram; bucket: number }>();
+  /** Count columns: 0, not null, in a second where nothing happened. */
+  private readonly counts: Set<number>;
 
-  constructor(private readonly startMs: number) {}
+  constructor(
+    private readonly startMs: number,
+    countColumns: readonly string[] = [],
+  ) {
+    this.columns = ["t", ...countColumns];
+    this.counts = new Set(countColumns.map((_, i) => i + 1));
+  }
 
   private bucketOf(nowMs: number): number {
     return Math.max(0, Math.floor((nowMs - this.startMs) / INTERVAL_MS));
@@ -32,6 +40,7 @@ export class SeriesRecorder {
     while (this.rows.length <= bucket) {
       const r: (number | null)[] = new Array<number | null>(this.columns.length).fill(null);
       r[0] = this.rows.length;
+      for (const c of this.counts) r[c] = 0;
       this.rows.push(r);
     }
     return this.rows[bucket]!;
