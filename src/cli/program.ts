@@ -6,6 +6,7 @@ import { registerDefects } from "./commands/defects.js";
 import { registerCorrupt } from "./commands/corrupt.js";
 import { registerStack } from "./commands/stack.js";
 import { registerRun } from "./commands/run.js";
+import { registerDemo } from "./commands/demo.js";
 import { registerReport } from "./commands/report.js";
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerCorrupt(program);
   registerStack(program);
   registerRun(program);
+  registerDemo(program);
   registerReport(program);
   return program;
 }
