@@ -23,6 +23,7 @@ export const RUN_METRICS = {
   s3_slowdown: { type: "counter", unit: "count", description: "503 SlowDown responses from S3" },
   iterations: { type: "counter", unit: "count", description: "arrivals started (uploads attempted)" },
   dropped_iterations: { type: "counter", unit: "count", description: "arrivals not started: the in-flight limit was reached, or the file was not generated in time", tags: ["reason"] },
+  arrival_lateness: { type: "trend", unit: "ms", description: "how long after its scheduled time each arrival started (the executor's own accuracy)" },
   generation_duration: { type: "trend", unit: "ms", description: "time to generate one file, ahead of its upload (off the timed path)" },
   harness_cpu: { type: "gauge", unit: "percent", description: "the harness process's CPU, % of one core" },
   harness_rss: { type: "gauge", unit: "bytes", description: "the harness process's resident memory" },

@@ -84,6 +84,25 @@ describe("hcsynth run against an S3-compatible store (--target aws --endpoint)",
     expect(JSON.stringify(summary)).not.toContain(LOCAL_SECRET_ACCESS_KEY);
   });
 
+  it("steady-trickle holds its rate: every scheduled arrival starts, none dropped, five files in each second", async () => {
+    const out = tempDir();
+    const r = await cli(["run", "steady-trickle", ...awsArgs(), "--prefix", "trickle", "--duration", "6s", "--out", out], CREDS);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = summaryOf(out);
+    const m = summary.metrics;
+    const count = (k: string) => (m[k]?.type === "counter" ? (m[k] as { values: { count: number } }).values.count : 0);
+    expect(count("iterations")).toBe(30);
+    expect(count("dropped_iterations")).toBe(0);
+    expect(count("uploads")).toBe(30);
+    expect(m["arrival_lateness"]).toMatchObject({ type: "trend", count: 30 });
+    // the arrivals of each second are that second's uploads (small files finish within their second or the next)
+    const files = summary.series.columns.indexOf("files");
+    const perSecond = summary.series.rows.map((row) => row[files] ?? 0);
+    expect(perSecond.reduce((a, b) => a + b, 0)).toBe(30);
+    expect(Math.max(...perSecond.slice(0, 6))).toBeLessThanOrEqual(6);
+    expect((await listAll(s3, "landing", `trickle/${summary.run.id}/`)).length).toBe(30);
+  });
+
   it("multipart above the threshold: large files go through lib-storage and are tagged too", async () => {
     const dir = tempDir();
     const path = scenarioFile(dir, {

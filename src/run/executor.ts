@@ -13,6 +13,8 @@ export interface ExecutorCallbacks {
   startNow(k: number, signal: AbortSignal): Promise<void> | null;
   /** shared-iterations: iteration k, waiting for its file. */
   startWhenReady(k: number, signal: AbortSignal): Promise<void>;
+  /** Arrival k (arrival-rate profiles) came `lateMs` after its scheduled time: the executor's own accuracy. */
+  arrived(k: number, lateMs: number): void;
   /** Iteration k arrived while `inFlight` uploads were running at the limit. */
   dropped(k: number, reason: DropReason): void;
   /** Called once a second with the elapsed time; returning a reason stops the run early. */
@@ -98,6 +100,7 @@ export async function execute(options: ExecutorOptions, cb: ExecutorCallbacks): 
       for (const offset of arrivalOffsets(profile)) {
         await sleepUntil(startedAt + offset, stop.signal);
         if (stop.signal.aborted) break;
+        cb.arrived(k, Math.max(0, performance.now() - (startedAt + offset)));
         if (inFlight.size >= maxInFlight) {
           cb.dropped(k, "in_flight");
         } else {

@@ -196,6 +196,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
           const f = source.takeNow(k);
           return f ? upload(f, signal) : null;
         },
+        arrived: (_k, lateMs) => metrics.trend("arrival_lateness", lateMs),
         startWhenReady: async (k, signal) => upload(await source.take(k), signal),
         dropped: (k, why) => {
           dropped++;
