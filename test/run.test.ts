@@ -4,6 +4,8 @@
  * which the test can stop mid-run). Short durations, bounded traffic.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { GetObjectTaggingCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -121,6 +123,41 @@ describe("hcsynth run against an S3-compatible store (--target aws --endpoint)",
     const head = await s3.send(new HeadObjectCommand({ Bucket: "landing", Key: keys[0]! }));
     expect(head.ContentLength).toBeGreaterThan(5_242_880);
     expect((await s3.send(new GetObjectTaggingCommand({ Bucket: "landing", Key: keys[0]! }))).TagSet).toEqual([{ Key: "synthetic", Value: "true" }]);
+  });
+
+  it("503 SlowDown responses are counted and retried by the SDK (a throttling proxy in front of the store)", async () => {
+    // every third PUT gets S3's throttling answer; everything else is forwarded to the real server
+    let puts = 0;
+    let throttled = 0;
+    const upstream = new URL(server.endpoint);
+    const proxy: Server = createServer((req, res) => {
+      if (req.method === "PUT" && ++puts % 3 === 0) {
+        throttled++;
+        req.resume();
+        res.writeHead(503, { "content-type": "application/xml" }).end("<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>");
+        return;
+      }
+      const fwd = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      req.pipe(fwd);
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    try {
+      const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const out = tempDir();
+      const r = await cli(["run", "smoke", "--target", "aws", "--endpoint", endpoint, "--bucket", "landing", "--allow-bucket", "landing", "--prefix", "slow", "--duration", "3s", "--out", out], CREDS);
+      expect(r.code, r.stderr).toBe(0);
+      const m = summaryOf(out).metrics;
+      const count = (k: string) => (m[k]?.type === "counter" ? (m[k] as { values: { count: number } }).values.count : 0);
+      expect(throttled).toBeGreaterThan(0);
+      expect(count("s3_slowdown")).toBe(throttled);
+      expect(count("upload_retries")).toBe(throttled);
+      expect(count("uploads")).toBe(6);
+    } finally {
+      await new Promise((r) => proxy.close(r));
+    }
   });
 
   it("a failing threshold exits 99 and says so in summary.json", async () => {
