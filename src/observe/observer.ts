@@ -1,0 +1,47 @@
+/**
+ * Pipeline observers: measurements of what happens after an upload — Glue job runs, records landing
+ * in the database, query times under load — taken during a run (or beside an external one, `hcsynth
+ * observe`) and recorded into the run's metrics and per-second series. An observer never stops the
+ * run: its failures (an unreachable database or Glue API) are counted as observer errors, and it stops
+ * at the run's end plus a drain deadline.
+ */
+import type { MetricDefinition } from "../../scenarios/index.js";
+import type { MetricsRegistry } from "../run/metrics.js";
+import type { SeriesRecorder } from "../run/series.js";
+
+/** A file the run uploaded, as observers see it. */
+export interface UploadedFile {
+  bucket: string;
+  key: string;
+  /** Wall-clock ms (Date.now()) when the upload completed. */
+  uploadedAt: number;
+  kind: string;
+  format: string;
+  /** Records in the file. */
+  records: number;
+  /** Records a correct pipeline loads from it (the ground truth: all of them for a clean file). */
+  expectedLoaded: number;
+  /** hcsynth-file-id: the file's path under the run. */
+  fileId: string;
+  /** Iteration index (its records' index range is known from the seed). */
+  iteration: number;
+}
+
+export interface ObserverContext {
+  metrics: MetricsRegistry;
+  series: SeriesRecorder;
+  /** Counts an observer error (message redacted by the caller) without stopping anything. */
+  error(observer: string, message: string): void;
+  log(line: string): void;
+}
+
+export interface Observer {
+  readonly name: string;
+  /** The metrics it records (thresholds may name them). */
+  readonly metrics: Readonly<Record<string, MetricDefinition>>;
+  start(ctx: ObserverContext): Promise<void>;
+  /** Each completed upload, as it completes. */
+  onUpload?(file: UploadedFile): void;
+  /** The run is over: finish what is pending by `deadline` (Date.now() ms), then stop. Never hangs. */
+  stop(deadline: number): Promise<void>;
+}
