@@ -14,7 +14,7 @@ export { parseIsoDate, daysFromCivil, civilFromDays, formatCents, DateFormatter,
 export { isValidNpi, npiCheckDigit, npiForProvider, SYNTHETIC_SSN_GROUPS } from "./core/identifiers.js";
 export { member, memberId, householdHeadOf, payerClassOf, coveredOn, firstMedicaidMember } from "./entities/members.js";
 export { provider, isOrganization, primaryOrganizationOf } from "./entities/providers.js";
-export { claim, encounter, claimId, encounterId } from "./entities/claims.js";
+export { claim, encounter, claimId, encounterId, claimTypeOf } from "./entities/claims.js";
 export { KINDS, isKind, populationOf, entityOf, type Kind, type EntityOfKind } from "./kinds.js";
 export * from "./writers/index.js";
 export { planFiles, shardFiles, renderFile, formatByName, type FileSpec, type PlanOptions, type RenderCounts } from "./plan.js";

@@ -85,6 +85,36 @@ export const BUILTIN_SCENARIOS: readonly Scenario[] = [
       upload_failed: ["rate<0.01"],
       upload_duration: ["p(95)<3000"],
     },
+    observe: ["glue"],
+    // a local stack started for the run gets a Glue concurrency limit, so the burst queues runs
+    stack: { maxConcurrentRuns: 2, glueStartupMs: 500 },
+  },
+  {
+    name: "query-under-load",
+    description: "Steady ingestion (a claims file a second for a minute) with the query mix running against the database, the reference data loaded first.",
+    data: {
+      seed: 6,
+      reference: true,
+      files: [
+        { kind: "claims", format: "ndjson", weight: 2 },
+        { kind: "claims", format: "csv", weight: 1 },
+        { kind: "claims", format: "x12-837p", weight: 1 },
+      ],
+      recordsPerFile: { dist: "uniform", min: 50, max: 200 },
+      population: { members: 3_000, providers: 300 },
+    },
+    load: { executor: "constant-arrival-rate", rate: 1, timeUnit: "1s", duration: "60s" },
+    maxInFlight: 16,
+    observe: ["glue", "landed", "queries"],
+    queries: { member_by_id: 1, claim_by_id: 1, member_claims_in_range: 0.5, claims_by_provider_month: 0.5, charges_by_month: 0.1 },
+    // bounds the local stack (FerretDB on SQLite, 2 cores) meets; tighten them for DocumentDB
+    thresholds: {
+      upload_failed: ["rate<0.01"],
+      landed_ratio: ["rate>0.99"],
+      landed_latency: ["p(95)<90000"],
+      "query_duration{query:member_by_id}": ["p(95)<10000"],
+      query_failed: ["rate<0.05"],
+    },
   },
   {
     name: "negative",

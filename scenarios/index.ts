@@ -6,7 +6,7 @@ export * from "./thresholds.js";
 export * from "./schedule.js";
 export * from "./files.js";
 export * from "./summary.js";
-export { validateScenario, MIN_PART_SIZE } from "./validate.js";
+export { validateScenario, MIN_PART_SIZE, QUERY_NAMES } from "./validate.js";
 export { BUILTIN_SCENARIOS } from "./builtin.js";
 export { withOverrides, type ScenarioOverrides } from "./overrides.js";
 

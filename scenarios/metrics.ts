@@ -31,7 +31,24 @@ export const RUN_METRICS = {
 
 export type RunMetricName = keyof typeof RUN_METRICS;
 
-/** The known metrics: the run's, plus any an observer registers through `extra`. */
+/** The pipeline observers' metrics (Glue job runs, landed records, queries under load). */
+export const OBSERVER_METRICS = {
+  glue_queue_delay: { type: "trend", unit: "ms", description: "upload completed → its Glue job run started" },
+  glue_run_duration: { type: "trend", unit: "ms", description: "a Glue job run's StartedOn → CompletedOn" },
+  glue_execution_time: { type: "trend", unit: "ms", description: "a Glue job run's ExecutionTime" },
+  glue_runs_failed: { type: "rate", unit: "count", description: "share of finished Glue runs that did not succeed (FAILED, TIMEOUT, ERROR, STOPPED, EXPIRED)" },
+  glue_runs: { type: "counter", unit: "count", description: "Glue runs of the run's files, each counted once in its final state", tags: ["state"] },
+  glue_runs_waiting: { type: "gauge", unit: "count", description: "Glue runs waiting (queued) at each poll" },
+  landed_latency: { type: "trend", unit: "ms", description: "upload completed → every expected record of the file queryable", tags: ["kind"] },
+  landed_ratio: { type: "rate", unit: "count", description: "share of uploaded files whose expected records all landed by the deadline", tags: ["kind"] },
+  landed_duplicates: { type: "counter", unit: "count", description: "documents found beyond a file's expected count" },
+  query_duration: { type: "trend", unit: "ms", description: "one query's latency", tags: ["query"] },
+  query_failed: { type: "rate", unit: "count", description: "share of queries that failed", tags: ["query"] },
+  query_skipped: { type: "counter", unit: "count", description: "queries not sent: the previous ones of that query were all still running", tags: ["query"] },
+  observer_errors: { type: "counter", unit: "count", description: "errors of the observers (an unreachable database or Glue API); the run goes on", tags: ["observer"] },
+} as const satisfies Record<string, MetricDefinition>;
+
+/** The known metrics: the run's, the observers', plus any given as `extra`. */
 export function metricDefinition(name: string, extra: Readonly<Record<string, MetricDefinition>> = {}): MetricDefinition | undefined {
-  return (RUN_METRICS as Record<string, MetricDefinition>)[name] ?? extra[name];
+  return (RUN_METRICS as Record<string, MetricDefinition>)[name] ?? (OBSERVER_METRICS as Record<string, MetricDefinition>)[name] ?? extra[name];
 }

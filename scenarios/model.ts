@@ -33,6 +33,8 @@ export interface ScenarioData {
   /** Defect codes to draw from, or "all" (the default when a rate or share is set). */
   defects?: string[] | "all";
   gzip?: boolean;
+  /** Load the world's members and providers (NDJSON, through the target) before the clock starts. */
+  reference?: boolean;
 }
 
 export interface ConstantArrivalRate {
@@ -85,4 +87,10 @@ export interface Scenario {
   /** Metric (with optional tag filter) → expressions: `{ "upload_duration": ["p(95)<2000"] }`. */
   thresholds: Record<string, ThresholdSpec[]>;
   upload?: UploadSettings;
+  /** Pipeline observers on by default for this scenario: "glue", "landed", "queries". */
+  observe?: ("glue" | "landed" | "queries")[];
+  /** Query name → queries per second for the query observer (default: each query's own rate). */
+  queries?: Record<string, number>;
+  /** Settings of a local stack started for the run: a Glue concurrency limit and start-up time, so queueing shows. */
+  stack?: { maxConcurrentRuns?: number; glueStartupMs?: number };
 }

@@ -18,6 +18,9 @@ function isObject(v: unknown): v is Obj {
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 
+/** The queries of the query observer (their definitions live with it, on the Node side). */
+export const QUERY_NAMES = ["member_by_id", "claim_by_id", "member_claims_in_range", "claims_by_provider_month", "charges_by_month"] as const;
+
 function validator(name: string) {
   const fail = (path: string, message: string): never => {
     throw new ScenarioError(`scenario ${JSON.stringify(name)}: ${path}: ${message}`);
@@ -51,7 +54,7 @@ function validator(name: string) {
 export function validateScenario(input: unknown, extraMetrics: Readonly<Record<string, MetricDefinition>> = {}): Scenario {
   const name = isObject(input) && typeof input["name"] === "string" ? input["name"] : "?";
   const v = validator(name);
-  const o = v.object(input, "", ["name", "description", "data", "load", "maxInFlight", "thresholds", "upload"]);
+  const o = v.object(input, "", ["name", "description", "data", "load", "maxInFlight", "thresholds", "upload", "observe", "queries", "stack"]);
   if (typeof o["name"] !== "string" || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(o["name"])) v.fail("name", `expected lower-case letters, digits and dashes, got ${JSON.stringify(o["name"])}`);
   const description = o["description"] === undefined ? "" : v.string(o["description"], "description");
   const data = validateData(v, o["data"]);
@@ -59,7 +62,23 @@ export function validateScenario(input: unknown, extraMetrics: Readonly<Record<s
   const maxInFlight = v.number(o["maxInFlight"] ?? 16, "maxInFlight", { min: 1, max: 10_000, integer: true });
   const thresholds = validateThresholdsField(v, o["thresholds"] ?? {}, extraMetrics);
   const upload = o["upload"] === undefined ? undefined : validateUpload(v, o["upload"]);
-  return { name: o["name"] as string, description, data, load, maxInFlight, thresholds, ...(upload ? { upload } : {}) };
+  const scenario: Scenario = { name: o["name"] as string, description, data, load, maxInFlight, thresholds, ...(upload ? { upload } : {}) };
+  if (o["observe"] !== undefined) {
+    const list = o["observe"];
+    if (!Array.isArray(list)) v.fail("observe", `expected an array of observer names (glue, landed, queries)`);
+    scenario.observe = (list as unknown[]).map((x, i) => (x === "glue" || x === "landed" || x === "queries" ? x : v.fail(`observe[${i}]`, `unknown observer ${JSON.stringify(x)} (glue, landed, queries)`)));
+  }
+  if (o["queries"] !== undefined) {
+    const q = v.object(o["queries"], "queries", QUERY_NAMES);
+    scenario.queries = Object.fromEntries(Object.entries(q).map(([k, r]) => [k, v.number(r, `queries.${k}`, { min: 0, max: 1000 })]));
+  }
+  if (o["stack"] !== undefined) {
+    const st = v.object(o["stack"], "stack", ["maxConcurrentRuns", "glueStartupMs"]);
+    scenario.stack = {};
+    if (st["maxConcurrentRuns"] !== undefined) scenario.stack.maxConcurrentRuns = v.number(st["maxConcurrentRuns"], "stack.maxConcurrentRuns", { min: 1, max: 1000, integer: true });
+    if (st["glueStartupMs"] !== undefined) scenario.stack.glueStartupMs = v.number(st["glueStartupMs"], "stack.glueStartupMs", { min: 0, max: 600_000, integer: true });
+  }
+  return scenario;
 }
 
 type V = ReturnType<typeof validator>;
@@ -103,7 +122,7 @@ function validateDistribution(v: V, d: unknown, path: string): Distribution {
 }
 
 function validateData(v: V, input: unknown): ScenarioData {
-  const o = v.object(input, "data", ["seed", "files", "recordsPerFile", "population", "defectRate", "defectiveFiles", "defects", "gzip"]);
+  const o = v.object(input, "data", ["seed", "files", "recordsPerFile", "population", "defectRate", "defectiveFiles", "defects", "gzip", "reference"]);
   const seed = v.number(o["seed"] ?? 1, "data.seed", { min: 0, max: 0xffffffff, integer: true });
   if (!Array.isArray(o["files"]) || o["files"].length === 0) v.fail("data.files", "expected a non-empty array of { kind, format, weight }");
   const files: FileMixEntry[] = (o["files"] as unknown[]).map((f, i) => {
@@ -144,6 +163,10 @@ function validateData(v: V, input: unknown): ScenarioData {
         return code;
       });
     } else v.fail("data.defects", `expected "all" or a non-empty array of defect codes`);
+  }
+  if (o["reference"] !== undefined) {
+    if (typeof o["reference"] !== "boolean") v.fail("data.reference", "expected true or false");
+    data.reference = o["reference"] as boolean;
   }
   if (o["gzip"] !== undefined) {
     if (typeof o["gzip"] !== "boolean") v.fail("data.gzip", "expected true or false");

@@ -45,3 +45,8 @@ export interface Observer {
   /** The run is over: finish what is pending by `deadline` (Date.now() ms), then stop. Never hangs. */
   stop(deadline: number): Promise<void>;
 }
+
+/** The definitions of some metrics, for an observer's `metrics`. */
+export function pick<T extends Record<string, MetricDefinition>, K extends keyof T>(all: T, names: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(names.map((n) => [n, all[n]])) as Pick<T, K>;
+}

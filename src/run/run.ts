@@ -7,13 +7,17 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { resolveWorldConfig } from "../../generators/index.js";
+import { createWorld, resolveWorldConfig, type World } from "../../generators/index.js";
+import type { Db } from "mongodb";
+import type { Observer, UploadedFile } from "../observe/observer.js";
+import { awaitReferenceData, uploadReferenceData } from "./reference-data.js";
 import {
   arrivalCount,
   compare,
   iterationFile,
   parseThresholds,
   profileDurationMs,
+  OBSERVER_METRICS,
   RUN_METRICS,
   SUMMARY_SCHEMA,
   scenarioWorldConfig,
@@ -59,8 +63,20 @@ export interface RunOptions {
   log: (line: string) => void;
   /** Once a second: a status line (for a TTY). */
   onTick?: (status: TickStatus) => void;
-  /** Metrics registered by observers, usable in thresholds. */
+  /** Metrics beyond the run's and the observers', usable in thresholds. */
   extraMetrics?: Readonly<Record<string, MetricDefinition>>;
+  /** The pipeline observers of this run, built once the target is known. */
+  observers?: (run: ObservedRun) => Promise<{ observers: Observer[]; close(): Promise<void>; db?: Db }>;
+  /** How long observers may go on after the uploads end (ms, default 60 s). */
+  drainMs?: number;
+}
+
+/** What observers are told about the run they watch. */
+export interface ObservedRun {
+  runId: string;
+  scenario: Scenario;
+  world: World;
+  target: ResolvedS3Target;
 }
 
 export interface TickStatus {
@@ -110,9 +126,10 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     allowBuckets: options.allowBuckets,
     stackDir: options.stackDir,
     maxSockets: Math.max(scenario.maxInFlight * settings.queueSize, 16),
+    ...(scenario.stack ? { stackSettings: scenario.stack } : {}),
     log: options.log,
   });
-  const metrics = new MetricsRegistry({ ...RUN_METRICS, ...extra });
+  const metrics = new MetricsRegistry({ ...RUN_METRICS, ...OBSERVER_METRICS, ...extra });
   const errors = new Map<string, number>();
   const scratch = await mkdtemp(join(tmpdir(), "hcsynth-run-"));
   const world = resolveWorldConfig(scenarioWorldConfig(scenario, iterations));
@@ -128,6 +145,10 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   countSlowDowns(target.client, () => metrics.add("s3_slowdown"));
   const startedAtIso = new Date().toISOString();
   let series: SeriesRecorder | null = null;
+  let observers: Observer[] = [];
+  let closeObservers = async (): Promise<void> => undefined;
+  let observedDb: Db | undefined;
+  let referenceLoad: Awaited<ReturnType<typeof uploadReferenceData>> | undefined;
   let clock0 = 0;
   let status: RunStatus = "passed";
   let reason: string | undefined;
@@ -136,11 +157,32 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   try {
     await source.start();
     options.log(`run ${runId}: scenario ${scenario.name}, ${iterations} files to s3://${target.bucket}/${target.prefix ? target.prefix + "/" : ""}${runId}/ (generating ahead)`);
+    if (scenario.data.reference) {
+      const load = await uploadReferenceData(createWorld(world), target.client, target.bucket, target.prefix ? `${target.prefix}/${runId}` : runId);
+      options.log(`reference data uploaded: ${load.members} members, ${load.providers} providers (${load.keys.length} files)`);
+      referenceLoad = load;
+    }
     await source.warmUp(Math.max(8, scenario.maxInFlight * 2));
     const monitor = new HarnessMonitor();
+    if (options.observers) {
+      const built = await options.observers({ runId, scenario, world: createWorld(world), target });
+      observers = built.observers;
+      closeObservers = built.close;
+      observedDb = built.db;
+    }
+    const observerErrors = (observer: string, message: string): void => {
+      metrics.add("observer_errors", 1, { observer });
+      const m = redactMessage(`observer ${observer}: ${message}`);
+      errors.set(m, (errors.get(m) ?? 0) + 1);
+    };
+    if (referenceLoad && observedDb) {
+      const found = await awaitReferenceData(observedDb, referenceLoad, Date.now() + 180_000, options.interrupt);
+      options.log(`reference data queryable: ${found.members} of ${referenceLoad.members} members, ${found.providers} of ${referenceLoad.providers} providers`);
+    }
     clock0 = performance.now();
     const rec = new SeriesRecorder(clock0, ["files", "bytes", "failures", "dropped"]);
     series = rec;
+    for (const o of observers) await o.start({ metrics, series: rec, error: observerErrors, log: options.log });
     let uploadsDone = 0;
     let failures = 0;
     let dropped = 0;
@@ -176,6 +218,18 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
         metrics.add("uploads", 1, uploadTags);
         metrics.add("upload_bytes", f.file.bytes, tags);
         metrics.add("upload_records", f.file.records);
+        const uploaded: UploadedFile = {
+          bucket: target.bucket,
+          key: keyOf(f),
+          uploadedAt: Date.now(),
+          kind: f.spec.kind,
+          format: f.spec.format,
+          records: f.file.records,
+          expectedLoaded: f.file.expected?.load ?? f.file.records,
+          fileId: f.file.path,
+          iteration: f.index,
+        };
+        for (const o of observers) o.onUpload?.(uploaded);
         rec.add("files", 1, now);
         rec.add("bytes", f.file.bytes, now);
         rec.latency("upload", outcome.ms, now);
@@ -225,6 +279,13 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       },
     );
     elapsed = result.endedAt - result.startedAt;
+    if (observers.length > 0) {
+      const drain = result.stoppedBy?.kind === "interrupt" ? 0 : (options.drainMs ?? 60_000);
+      options.log(`uploads done: observers drain for up to ${(drain / 1000).toFixed(0)} s`);
+      const deadline = Date.now() + drain;
+      await Promise.all(observers.map((o) => o.stop(deadline)));
+      observers = [];
+    }
     results = evaluate(thresholds, metrics, elapsed, cliThresholds);
     if (result.stoppedBy?.kind === "interrupt") {
       status = "interrupted";
@@ -242,6 +303,8 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     reason = redactMessage((error as Error).message ?? String(error));
     if (!series) throw error;
   } finally {
+    await Promise.all(observers.map((o) => o.stop(Date.now()).catch(() => undefined)));
+    await closeObservers().catch(() => undefined);
     await source.close();
     await target.close();
   }

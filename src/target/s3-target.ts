@@ -26,6 +26,8 @@ export interface S3TargetOptions {
   stackDir: string;
   /** Kept-alive sockets. */
   maxSockets?: number;
+  /** Pipeline settings of a local stack started for the command. */
+  stackSettings?: { maxConcurrentRuns?: number; glueStartupMs?: number };
   log?: (line: string) => void;
 }
 
@@ -46,7 +48,13 @@ async function localEndpoint(options: S3TargetOptions): Promise<{ endpoint: stri
   if (state && processAlive(state.pid)) return { endpoint: state.s3Endpoint, stack: null };
   options.log?.(`no local stack running from ${options.stackDir}: starting one for this command`);
   // the pipeline's per-file lines would drown the command's own output: it runs quietly here
-  const stack = await startStack({ dir: options.stackDir, glueStartupMs: 0, maxConcurrentRuns: 4, today: "2025-12-31", log: () => undefined });
+  const stack = await startStack({
+    dir: options.stackDir,
+    glueStartupMs: options.stackSettings?.glueStartupMs ?? 0,
+    maxConcurrentRuns: options.stackSettings?.maxConcurrentRuns ?? 4,
+    today: "2025-12-31",
+    log: () => undefined,
+  });
   return { endpoint: stack.state.s3Endpoint, stack };
 }
 

@@ -7,9 +7,9 @@
 import { availableParallelism, tmpdir } from "node:os";
 import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { Command } from "commander";
-import { createWorld, planFiles, renderFile, resolveWorldConfig } from "../../../generators/index.js";
+import { createWorld, resolveWorldConfig } from "../../../generators/index.js";
+import { awaitReferenceData, uploadReferenceData } from "../../run/reference-data.js";
 import { builtinScenario, scenarioWorldConfig } from "../../../scenarios/index.js";
 import { makeS3Client } from "../../s3/client.js";
 import { LANDING_BUCKET, LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY } from "../../stack/s3-server.js";
@@ -33,28 +33,6 @@ async function finishedRuns(db: Db, filter: Record<string, unknown>, count: numb
   return finished;
 }
 
-/**
- * The reference data first, as a QA engineer seeds an environment: the smoke world's whole member
- * population (eligibility) and provider directory, as NDJSON through the pipeline, so the run's claims
- * and encounters find their members and NPIs.
- */
-async function loadReferenceData(stack: { db: Db; state: { s3Endpoint: string } }, signal: AbortSignal): Promise<number> {
-  const world = createWorld(resolveWorldConfig(scenarioWorldConfig(builtinScenario("smoke")!, 1)));
-  const specs = planFiles(world, { kinds: ["eligibility", "providers"], formats: ["ndjson"], recordsPerFile: Number.MAX_SAFE_INTEGER });
-  const s3 = makeS3Client({ endpoint: stack.state.s3Endpoint, region: LOCAL_REGION, credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY } });
-  try {
-    for (const spec of specs) {
-      let text = "";
-      for (const chunk of renderFile(world, spec)) text += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
-      await s3.send(new PutObjectCommand({ Bucket: LANDING_BUCKET, Key: `reference/${spec.path}`, Body: text, Metadata: { "hcsynth-file-id": spec.path } }));
-    }
-  } finally {
-    s3.destroy();
-  }
-  const done = await finishedRuns(stack.db, { "Arguments.--s3_key": { $in: specs.map((s) => `reference/${s.path}`) } }, specs.length, signal);
-  return done.reduce((n, r) => n + r.Loaded, 0);
-}
-
 const say = (line: string): void => {
   process.stderr.write(`hcsynth demo: ${line}\n`);
 };
@@ -74,8 +52,11 @@ export function registerDemo(program: Command): void {
       process.on("SIGINT", onSignal);
       try {
         say(`stack ready: S3 ${stack.state.s3Endpoint}, MongoDB ${stack.state.mongoUrl}`);
-        const reference = await loadReferenceData(stack, interrupt.signal);
-        say(`reference data loaded through the pipeline: ${reference} members and providers`);
+        const world = createWorld(resolveWorldConfig(scenarioWorldConfig(builtinScenario("smoke")!, 1)));
+        const s3 = makeS3Client({ endpoint: stack.state.s3Endpoint, region: LOCAL_REGION, credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY } });
+        const load = await uploadReferenceData(world, s3, LANDING_BUCKET, "").finally(() => s3.destroy());
+        const found = await awaitReferenceData(stack.db, load, Date.now() + 120_000, interrupt.signal);
+        say(`reference data loaded through the pipeline: ${found.members} members and ${found.providers} providers`);
         const { summary } = await runScenario({
           scenario: "smoke",
           target: "local",

@@ -2,7 +2,8 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { BUILTIN_SCENARIOS, formatDuration, profileDurationMs } from "../../../scenarios/index.js";
+import { BUILTIN_SCENARIOS, formatDuration, parseDuration, profileDurationMs, QUERY_NAMES } from "../../../scenarios/index.js";
+import { buildObservers, OBSERVER_NAMES, type ObserverName } from "../../observe/setup.js";
 import { summaryTable } from "../../report/console-table.js";
 import { writeReports } from "../../report/write.js";
 import { runScenario } from "../../run/run.js";
@@ -10,7 +11,7 @@ import { loadScenario } from "../../run/scenario-source.js";
 import { DEFAULT_STACK_DIR } from "../../stack/stack.js";
 import { layerTargetSettings } from "../../target/settings.js";
 import { UserError } from "../errors.js";
-import { oneOf, wholeNumber } from "../parse.js";
+import { list, oneOf, wholeNumber } from "../parse.js";
 
 interface RunFlags {
   target: string;
@@ -30,9 +31,23 @@ interface RunFlags {
   multipartThreshold?: string;
   partSize?: string;
   queueSize?: string;
+  observe?: string;
+  mongoUrl?: string;
+  db?: string;
+  allowDb: string[];
+  drain?: string;
+  queryRate: string[];
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function parseDurationFlag(flag: string, raw: string): number {
+  try {
+    return parseDuration(raw, flag);
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
+}
 
 function positiveNumber(flag: string, raw: string): number {
   const n = Number(raw);
@@ -62,9 +77,23 @@ export function registerRun(program: Command): void {
     .option("--multipart-threshold <bytes>", "multipart at or above this size (default 16777216)")
     .option("--part-size <bytes>", "multipart part size, ≥ 5 MiB (default 8388608)")
     .option("--queue-size <n>", "parts in flight per multipart upload (default 4)")
+    .option("--observe <list>", `pipeline observers: ${OBSERVER_NAMES.join(",")}, or none (default: the scenario's)`)
+    .option("--mongo-url <url>", "the pipeline's MongoDB/DocumentDB for the observers (default: the local stack's)")
+    .option("--db <name>", "database name (default: the URL's, else hcsynth)")
+    .option("--allow-db <pattern>", "allow observing a non-local database matching this glob (repeatable)", collect, [])
+    .option("--drain <d>", "how long observers go on after the uploads end (default 60s)")
+    .option("--query-rate <name=n>", "queries per second of one query of the mix (repeatable; 0 turns it off)", collect, [])
     .action(async (scenarioArg: string, flags: RunFlags) => {
       const target = oneOf("--target", ["local", "aws"] as const)(flags.target);
-      const settings = layerTargetSettings({ configFile: flags.config, env: process.env, flags: { allowBucket: flags.allowBucket } });
+      const settings = layerTargetSettings({ configFile: flags.config, env: process.env, flags: { allowBucket: flags.allowBucket, allowDb: flags.allowDb } });
+      const observeFlag = flags.observe === undefined ? undefined : flags.observe === "none" ? [] : list("--observe", OBSERVER_NAMES)(flags.observe);
+      const queryRates: Record<string, number> = {};
+      for (const q of flags.queryRate) {
+        const m = /^([a-z_]+)=(\d+(?:\.\d+)?)$/.exec(q);
+        if (!m || !(QUERY_NAMES as readonly string[]).includes(m[1]!)) throw new UserError(`--query-rate ${JSON.stringify(q)}: expected NAME=N with NAME one of ${QUERY_NAMES.join(", ")}`);
+        queryRates[m[1]!] = Number(m[2]);
+      }
+      const drainMs = flags.drain === undefined ? undefined : parseDurationFlag("--drain", flags.drain);
       const upload: Record<string, number> = {};
       if (flags.multipartThreshold !== undefined) upload["multipartThreshold"] = wholeNumber("--multipart-threshold", 1)(flags.multipartThreshold);
       if (flags.partSize !== undefined) upload["partSize"] = wholeNumber("--part-size", 5 * 1024 * 1024, 5 * 1024 ** 3)(flags.partSize);
@@ -95,6 +124,19 @@ export function registerRun(program: Command): void {
           upload,
           workers: flags.workers === undefined ? Math.max(1, availableParallelism() - 1) : wholeNumber("--workers", 1, 64)(flags.workers),
           interrupt: interrupt.signal,
+          drainMs,
+          observers: (run) =>
+            buildObservers(
+              {
+                observe: observeFlag ?? (run.scenario.observe ?? []).filter((n): n is ObserverName => (OBSERVER_NAMES as readonly string[]).includes(n)),
+                mongoUrl: flags.mongoUrl,
+                db: flags.db,
+                allowDatabases: settings.allowDatabases,
+                stackDir: flags.stackDir,
+                queryRates: { ...run.scenario.queries, ...queryRates },
+              },
+              run,
+            ),
           log: (line) => process.stderr.write(`hcsynth run: ${line}\n`),
           onTick: tty
             ? (s) => process.stderr.write(`\r${(s.elapsedMs / 1000).toFixed(0)}s/${(s.durationMs / 1000).toFixed(0)}s  uploaded ${s.uploads}  in flight ${s.inFlight}  dropped ${s.dropped}  failed ${s.failures}   `)
