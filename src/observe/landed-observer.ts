@@ -46,9 +46,13 @@ export class LandedObserver implements Observer {
 
   async start(ctx: ObserverContext): Promise<void> {
     this.ctx = ctx;
-    this.timer = setInterval(() => {
-      this.polling ??= this.poll().finally(() => (this.polling = null));
-    }, this.options.pollMs ?? 500);
+    this.timer = setInterval(() => void this.pollOnce(), this.options.pollMs ?? 500);
+  }
+
+  /** One poll at a time: a caller arriving during a poll waits for it. */
+  private pollOnce(): Promise<void> {
+    this.polling ??= this.poll().finally(() => (this.polling = null));
+    return this.polling;
   }
 
   onUpload(file: UploadedFile): void {
@@ -61,7 +65,7 @@ export class LandedObserver implements Observer {
   }
 
   private landed(p: Pending, found: number, now: number): void {
-    this.pending.delete(p.file.key);
+    if (!this.pending.delete(p.file.key)) return;
     const latency = now - p.file.uploadedAt;
     this.ctx.metrics.trend("landed_latency", latency, { kind: p.file.kind });
     this.ctx.metrics.rate("landed_ratio", true, { kind: p.file.kind });
@@ -104,7 +108,7 @@ export class LandedObserver implements Observer {
 
   async stop(deadline: number): Promise<void> {
     while (this.pending.size > 0 && Date.now() < deadline) {
-      await (this.polling ?? this.poll());
+      await this.pollOnce();
       if (this.pending.size > 0) await new Promise((r) => setTimeout(r, Math.min(this.options.pollMs ?? 500, Math.max(0, deadline - Date.now()))));
     }
     if (this.timer) clearInterval(this.timer);

@@ -176,8 +176,13 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       errors.set(m, (errors.get(m) ?? 0) + 1);
     };
     if (referenceLoad && observedDb) {
-      const found = await awaitReferenceData(observedDb, referenceLoad, Date.now() + 180_000, options.interrupt);
-      options.log(`reference data queryable: ${found.members} of ${referenceLoad.members} members, ${found.providers} of ${referenceLoad.providers} providers`);
+      try {
+        const found = await awaitReferenceData(observedDb, referenceLoad, Date.now() + 180_000, options.interrupt);
+        options.log(`reference data queryable: ${found.members} of ${referenceLoad.members} members, ${found.providers} of ${referenceLoad.providers} providers`);
+      } catch (error) {
+        // an unreachable database is the observers' problem to report, not a reason to stop the run
+        options.log(`reference data: cannot check the database (${redactMessage((error as Error).message)}); going on`);
+      }
     }
     clock0 = performance.now();
     const rec = new SeriesRecorder(clock0, ["files", "bytes", "failures", "dropped"]);

@@ -10,6 +10,7 @@ import { runScenario } from "../../run/run.js";
 import { loadScenario } from "../../run/scenario-source.js";
 import { DEFAULT_STACK_DIR } from "../../stack/stack.js";
 import { layerTargetSettings } from "../../target/settings.js";
+import { resolveMongoTarget } from "../../target/mongo-target.js";
 import { UserError } from "../errors.js";
 import { list, oneOf, wholeNumber } from "../parse.js";
 
@@ -93,6 +94,8 @@ export function registerRun(program: Command): void {
         if (!m || !(QUERY_NAMES as readonly string[]).includes(m[1]!)) throw new UserError(`--query-rate ${JSON.stringify(q)}: expected NAME=N with NAME one of ${QUERY_NAMES.join(", ")}`);
         queryRates[m[1]!] = Number(m[2]);
       }
+      // a database given for the observers passes the allow-list before anything starts
+      if (flags.mongoUrl !== undefined) resolveMongoTarget({ mongoUrl: flags.mongoUrl, db: flags.db, allowDatabases: settings.allowDatabases, stackDir: flags.stackDir });
       const drainMs = flags.drain === undefined ? undefined : parseDurationFlag("--drain", flags.drain);
       const upload: Record<string, number> = {};
       if (flags.multipartThreshold !== undefined) upload["multipartThreshold"] = wholeNumber("--multipart-threshold", 1)(flags.multipartThreshold);

@@ -1,0 +1,84 @@
+/**
+ * The landed and query observers in a run: against the real local stack (the reference pipeline
+ * loading into FerretDB), and against an unreachable database (errors counted, the run goes on and
+ * ends by its drain deadline).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MetricSummary, RunSummary } from "../scenarios/index.js";
+import { freePort } from "../src/stack/ferretdb.js";
+import { LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, startLocalS3, type LocalS3 } from "../src/stack/s3-server.js";
+import { hcsynth, hcsynthChild, tempDir } from "./support/cli.js";
+
+const summaryOf = (dir: string): RunSummary => JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as RunSummary;
+const count = (m: MetricSummary | undefined): number => (m?.type === "counter" ? m.values.count : m?.type === "trend" ? m.count : m?.type === "rate" ? m.values.passes + m.values.fails : 0);
+
+describe("observers against the local stack", () => {
+  let stackDir: string;
+  beforeAll(() => {
+    stackDir = join(tempDir("hcsynth-observers-"), "stack");
+    const up = hcsynth(["stack", "up", "--detach", "--dir", stackDir, "--max-concurrent-runs", "2"]);
+    expect(up.code, up.stderr).toBe(0);
+  });
+  afterAll(() => {
+    hcsynth(["stack", "down", "--dir", stackDir]);
+  });
+
+  it("query-under-load: reference data first, every file's records land, the query mix runs on uploaded records", () => {
+    const out = tempDir();
+    const r = hcsynth(["run", "query-under-load", "--target", "local", "--stack-dir", stackDir, "--duration", "4s", "--drain", "90s", "--out", out]);
+    expect([0, 99], r.stderr).toContain(r.code);
+    expect(r.stderr).toContain("reference data queryable: 3000 of 3000 members, 300 of 300 providers");
+    const s = summaryOf(out);
+    const m = s.metrics;
+    const uploads = count(m["uploads"]);
+    expect(uploads).toBe(4);
+    // every uploaded file fully landed, each with one latency sample
+    const ratio = m["landed_ratio"];
+    expect(ratio?.type === "rate" && ratio.values).toEqual({ rate: 1, passes: uploads, fails: 0 });
+    expect(count(m["landed_latency"])).toBe(uploads);
+    expect(m["landed_latency{kind:claims}"]).toMatchObject({ type: "trend", count: uploads });
+    // the queries ran (member and claim lookups at 1/s for the run and its drain)
+    expect(count(m["query_duration{query:member_by_id}"]) + count(m["query_failed{query:member_by_id}"])).toBeGreaterThan(0);
+    expect(count(m["query_failed"])).toBeGreaterThan(0);
+    expect(s.thresholds.map((t) => t.metric)).toEqual(expect.arrayContaining(["landed_ratio", "landed_latency", "query_duration{query:member_by_id}"]));
+    expect(s.series.columns).toEqual(expect.arrayContaining(["landed_p95", "landed_files"]));
+  });
+});
+
+describe("observers against an unreachable database", () => {
+  let server: LocalS3;
+  beforeAll(async () => {
+    server = await startLocalS3({ directory: tempDir("hcsynth-observers-s3-"), onEvent: () => undefined });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("counts observer errors and ends by the drain deadline, the uploads unaffected", async () => {
+    const out = tempDir();
+    const port = await freePort();
+    const r = await hcsynthChild(
+      ["run", "smoke", "--target", "aws", "--endpoint", server.endpoint, "--bucket", "landing", "--allow-bucket", "landing", "--duration", "3s", "--observe", "landed,queries", "--mongo-url", `mongodb://u:secret-pw@127.0.0.1:${port}/qa_db`, "--allow-db", "qa_*", "--drain", "3s", "--out", out],
+      { AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY, AWS_REGION: "us-east-1" },
+    ).done;
+    expect(r.code, r.stderr).toBe(0);
+    const s = summaryOf(out);
+    expect(count(s.metrics["uploads"])).toBe(6);
+    expect(count(s.metrics["observer_errors"])).toBeGreaterThan(0);
+    const ratio = s.metrics["landed_ratio"];
+    expect(ratio?.type === "rate" && ratio.values.fails).toBe(6);
+    expect(s.errors.some((e) => e.message.startsWith("observer landed:"))).toBe(true);
+    expect(JSON.stringify(s) + r.stderr + r.stdout).not.toContain("secret-pw");
+  });
+
+  it("refuses to observe a database outside the allow-list", async () => {
+    const r = await hcsynthChild(
+      ["run", "smoke", "--target", "aws", "--endpoint", server.endpoint, "--bucket", "landing", "--allow-bucket", "landing", "--duration", "1s", "--observe", "landed", "--mongo-url", "mongodb://127.0.0.1:1/prod", "--out", tempDir()],
+      { AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY, AWS_REGION: "us-east-1" },
+    ).done;
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^hcsynth: database "prod" is not in the allow-list/);
+  });
+});
