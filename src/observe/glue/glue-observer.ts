@@ -97,6 +97,7 @@ export class GlueObserver implements Observer {
   async stop(deadline: number): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
+    if (!this.ctx) return; // never started: nothing to drain
     const halt = setTimeout(() => this.halt.abort(new Error("the observer's drain deadline passed")), Math.max(0, deadline - Date.now()));
     try {
       if (this.polling) await this.polling;
