@@ -23,6 +23,7 @@
  * one observer error and the next poll carries on. `stop(deadline)` polls until every uploaded file
  * has a run in a final state, or the deadline passes, then returns.
  */
+import { redactMessage } from "../../target/redact.js";
 import type { Observer, ObserverContext, UploadedFile } from "../observer.js";
 import { GLUE_METRICS, GLUE_SERIES } from "./metrics.js";
 import { FAILED_STATES, FINAL_STATES, type GlueJobRun, type GlueJobRunState, type GlueRunSource } from "./source.js";
@@ -221,6 +222,6 @@ export class GlueObserver implements Observer {
     const failed = FAILED_STATES.has(run.state);
     ctx.metrics.rate("glue_runs_failed", failed, tags);
     ctx.metrics.add("glue_runs", 1, finalTags);
-    if (failed) ctx.log(`glue: ${file.key}: ${run.state}${run.errorMessage ? ` (${run.errorMessage.slice(0, 200)})` : ""}`);
+    if (failed) ctx.log(`glue: ${file.key}: ${run.state}${run.errorMessage ? ` (${redactMessage(run.errorMessage.slice(0, 200))})` : ""}`);
   }
 }
