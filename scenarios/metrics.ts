@@ -33,12 +33,12 @@ export type RunMetricName = keyof typeof RUN_METRICS;
 
 /** The pipeline observers' metrics (Glue job runs, landed records, queries under load). */
 export const OBSERVER_METRICS = {
-  glue_queue_delay: { type: "trend", unit: "ms", description: "upload completed → its Glue job run started" },
-  glue_run_duration: { type: "trend", unit: "ms", description: "a Glue job run's StartedOn → CompletedOn" },
-  glue_execution_time: { type: "trend", unit: "ms", description: "a Glue job run's ExecutionTime" },
-  glue_runs_failed: { type: "rate", unit: "count", description: "share of finished Glue runs that did not succeed (FAILED, TIMEOUT, ERROR, STOPPED, EXPIRED)" },
-  glue_runs: { type: "counter", unit: "count", description: "Glue runs of the run's files, each counted once in its final state", tags: ["state"] },
-  glue_runs_waiting: { type: "gauge", unit: "count", description: "Glue runs waiting (queued) at each poll" },
+  glue_queue_delay: { type: "trend", unit: "ms", description: "upload completed → the Glue run left the queue (StartedOn)", tags: ["kind", "format"] },
+  glue_run_duration: { type: "trend", unit: "ms", description: "Glue run StartedOn → CompletedOn, for finished runs", tags: ["kind", "format", "state"] },
+  glue_execution_time: { type: "trend", unit: "ms", description: "Glue's ExecutionTime of finished runs (reported in whole seconds)", tags: ["kind", "format", "state"] },
+  glue_runs_failed: { type: "rate", unit: "count", description: "share of finished runs that did not succeed (FAILED, TIMEOUT, ERROR, STOPPED, EXPIRED)", tags: ["kind", "format"] },
+  glue_runs: { type: "counter", unit: "count", description: "runs of the uploads, each counted once in its final state", tags: ["state", "kind", "format"] },
+  glue_runs_waiting: { type: "gauge", unit: "count", description: "the job's runs WAITING at each poll (all of the job's runs, not only the run's)" },
   landed_latency: { type: "trend", unit: "ms", description: "upload completed → every expected record of the file queryable", tags: ["kind"] },
   landed_ratio: { type: "rate", unit: "count", description: "share of uploaded files whose expected records all landed by the deadline", tags: ["kind"] },
   landed_duplicates: { type: "counter", unit: "count", description: "documents found beyond a file's expected count" },

@@ -13,9 +13,12 @@ import { UserError } from "../cli/errors.js";
 import { LandedObserver, type NaturalKeys } from "./landed-observer.js";
 import type { Observer, UploadedFile } from "./observer.js";
 import { QueryObserver } from "./query-observer.js";
+import { AwsGlueRunSource } from "./glue/aws-source.js";
+import { GlueObserver } from "./glue/glue-observer.js";
+import { LocalGlueRunSource } from "./glue/local-source.js";
 import type { QueryParameters } from "./queries.js";
 
-export const OBSERVER_NAMES = ["landed", "queries"] as const;
+export const OBSERVER_NAMES = ["glue", "landed", "queries"] as const;
 export type ObserverName = (typeof OBSERVER_NAMES)[number];
 
 export interface ObserveSettings {
@@ -28,6 +31,12 @@ export interface ObserveSettings {
   /** Query name → rate per second. */
   queryRates?: Record<string, number>;
   pollMs?: number;
+  /** AWS Glue: the job to watch (without it, the local stack's etl_job_runs in the observed database). */
+  glueJob?: string;
+  glueRegion?: string;
+  glueEndpoint?: string;
+  /** The job argument naming the S3 key (default --s3_key). */
+  glueKeyArgument?: string;
 }
 
 export interface BuiltObservers {
@@ -74,20 +83,44 @@ function parametersOf(run: ObservedRun, file: UploadedFile): QueryParameters[] {
 }
 
 export async function buildObservers(settings: ObserveSettings, run: ObservedRun): Promise<BuiltObservers> {
-  if (settings.observe.length === 0) return { observers: [], close: async () => undefined };
-  let mongoUrl = settings.mongoUrl;
-  if (!mongoUrl && run.target.startedStack) mongoUrl = run.target.startedStack.state.mongoUrl;
-  if (!mongoUrl) {
-    const state = readState(settings.stackDir);
-    if (state && processAlive(state.pid)) mongoUrl = state.mongoUrl;
-  }
-  if (!mongoUrl) throw new UserError(`--observe ${settings.observe.join(",")}: no database to observe (give --mongo-url, or run against the local stack)`);
-  // observing only reads, but the same allow-list keeps a typo from pointing at production
-  const db = resolveMongoTarget({ mongoUrl, db: settings.db, allowDatabases: settings.allowDatabases, stackDir: settings.stackDir });
-  const client = new MongoClient(db.url, { serverSelectionTimeoutMS: 5_000 });
-  const database = client.db(db.database);
+  const names = settings.observe;
+  if (names.length === 0) return { observers: [], close: async () => undefined };
+  const since = new Date(Date.now() - 1000);
   const observers: Observer[] = [];
-  if (settings.observe.includes("landed")) observers.push(new LandedObserver({ db: database, pollMs: settings.pollMs, keysOf: (f) => keysOf(run, f) }));
-  if (settings.observe.includes("queries")) observers.push(new QueryObserver({ db: database, rates: settings.queryRates, parametersOf: (f) => parametersOf(run, f) }));
-  return { observers, close: () => client.close(), db: database };
+  const closers: (() => Promise<void>)[] = [];
+  let database: Db | undefined;
+  const needsDb = names.includes("landed") || names.includes("queries") || (names.includes("glue") && !settings.glueJob);
+  if (needsDb) {
+    let mongoUrl = settings.mongoUrl;
+    if (!mongoUrl && run.target.startedStack) mongoUrl = run.target.startedStack.state.mongoUrl;
+    if (!mongoUrl) {
+      const state = readState(settings.stackDir);
+      if (state && processAlive(state.pid)) mongoUrl = state.mongoUrl;
+    }
+    if (!mongoUrl) throw new UserError(`--observe ${names.join(",")}: no database to observe (give --mongo-url, or run against the local stack; for AWS Glue give --glue-job)`);
+    // observing only reads, but the same allow-list keeps a typo from pointing at production
+    const target = resolveMongoTarget({ mongoUrl, db: settings.db, allowDatabases: settings.allowDatabases, stackDir: settings.stackDir });
+    const client = new MongoClient(target.url, { serverSelectionTimeoutMS: 5_000 });
+    closers.push(() => client.close());
+    database = client.db(target.database);
+  }
+  if (names.includes("glue")) {
+    const keyArgument = settings.glueKeyArgument;
+    if (settings.glueJob) {
+      const source = new AwsGlueRunSource({ jobName: settings.glueJob, region: settings.glueRegion ?? run.target.description.region ?? "us-east-1", since, ...(settings.glueEndpoint ? { endpoint: settings.glueEndpoint } : {}), ...(keyArgument ? { keyArgument } : {}) });
+      closers.push(async () => source.close());
+      observers.push(new GlueObserver({ source, pollMs: settings.pollMs }));
+    } else {
+      observers.push(new GlueObserver({ source: new LocalGlueRunSource({ db: database!, since, ...(keyArgument ? { keyArgument } : {}) }), pollMs: settings.pollMs }));
+    }
+  }
+  if (names.includes("landed")) observers.push(new LandedObserver({ db: database!, pollMs: settings.pollMs, keysOf: (f) => keysOf(run, f) }));
+  if (names.includes("queries")) observers.push(new QueryObserver({ db: database!, rates: settings.queryRates, parametersOf: (f) => parametersOf(run, f) }));
+  return {
+    observers,
+    close: async () => {
+      for (const c of closers) await c();
+    },
+    ...(database ? { db: database } : {}),
+  };
 }

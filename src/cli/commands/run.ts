@@ -38,6 +38,10 @@ interface RunFlags {
   allowDb: string[];
   drain?: string;
   queryRate: string[];
+  glueJob?: string;
+  glueRegion?: string;
+  glueEndpoint?: string;
+  glueKeyArg?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -83,6 +87,10 @@ export function registerRun(program: Command): void {
     .option("--db <name>", "database name (default: the URL's, else hcsynth)")
     .option("--allow-db <pattern>", "allow observing a non-local database matching this glob (repeatable)", collect, [])
     .option("--drain <d>", "how long observers go on after the uploads end (default 60s)")
+    .option("--glue-job <name>", "observe this AWS Glue job's runs (default: the local stack's etl_job_runs)")
+    .option("--glue-region <region>", "the Glue job's region (default: the target's)")
+    .option("--glue-endpoint <url>", "a Glue API endpoint override (an emulator)")
+    .option("--glue-key-arg <arg>", "the job argument naming the S3 key (default --s3_key)")
     .option("--query-rate <name=n>", "queries per second of one query of the mix (repeatable; 0 turns it off)", collect, [])
     .action(async (scenarioArg: string, flags: RunFlags) => {
       const target = oneOf("--target", ["local", "aws"] as const)(flags.target);
@@ -137,6 +145,10 @@ export function registerRun(program: Command): void {
                 allowDatabases: settings.allowDatabases,
                 stackDir: flags.stackDir,
                 queryRates: { ...run.scenario.queries, ...queryRates },
+                ...(flags.glueJob ? { glueJob: flags.glueJob } : {}),
+                ...(flags.glueRegion ? { glueRegion: flags.glueRegion } : {}),
+                ...(flags.glueEndpoint ? { glueEndpoint: flags.glueEndpoint } : {}),
+                ...(flags.glueKeyArg ? { glueKeyArgument: flags.glueKeyArg } : {}),
               },
               run,
             ),

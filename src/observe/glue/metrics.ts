@@ -3,16 +3,10 @@
  * metrics count only runs matched to the run's uploads and carry the upload's `kind` and `format`;
  * `glue_runs` also carries the run's final `state`.
  */
-import type { MetricDefinition } from "../../../scenarios/index.js";
+import { OBSERVER_METRICS } from "../../../scenarios/index.js";
+import { pick } from "../observer.js";
 
-export const GLUE_METRICS = {
-  glue_queue_delay: { type: "trend", unit: "ms", description: "upload completed → the Glue run left the queue (StartedOn)", tags: ["kind", "format"] },
-  glue_run_duration: { type: "trend", unit: "ms", description: "Glue run StartedOn → CompletedOn, for finished runs", tags: ["kind", "format", "state"] },
-  glue_execution_time: { type: "trend", unit: "ms", description: "Glue's ExecutionTime of finished runs (reported in whole seconds)", tags: ["kind", "format", "state"] },
-  glue_runs_failed: { type: "rate", unit: "count", description: "share of finished runs that did not succeed (FAILED, TIMEOUT, ERROR, STOPPED, EXPIRED)", tags: ["kind", "format"] },
-  glue_runs: { type: "counter", unit: "count", description: "runs of the uploads, each counted once in its final state", tags: ["state", "kind", "format"] },
-  glue_runs_waiting: { type: "gauge", unit: "count", description: "the job's runs WAITING at each poll (all of the job's runs, not only the run's)" },
-} as const satisfies Record<string, MetricDefinition>;
+export const GLUE_METRICS = pick(OBSERVER_METRICS, ["glue_queue_delay", "glue_run_duration", "glue_execution_time", "glue_runs_failed", "glue_runs", "glue_runs_waiting"]);
 
 export type GlueMetricName = keyof typeof GLUE_METRICS;
 
