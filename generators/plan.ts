@@ -129,11 +129,18 @@ export function* renderFile(
   }
   let buffer = writer.begin();
   let records = 0;
+  const direct = writer.writeIndex !== undefined;
   for (let i = spec.firstIndex; i <= spec.lastIndex; i++) {
     if (writer.acceptsIndex && !writer.acceptsIndex(i)) continue;
-    const record = entityOf(world, spec.kind, i);
-    if (!writer.accepts(record)) continue;
-    buffer += writer.write(record);
+    if (direct) {
+      const text = writer.writeIndex!(i);
+      if (text === undefined) continue;
+      buffer += text;
+    } else {
+      const record = entityOf(world, spec.kind, i);
+      if (!writer.accepts(record)) continue;
+      buffer += writer.write(record);
+    }
     records++;
     if (buffer.length >= chunkChars) {
       options.onProgress?.(i - spec.firstIndex + 1);
