@@ -129,16 +129,31 @@ export function* renderFile(
   }
   let buffer = writer.begin();
   let records = 0;
-  for (let i = spec.firstIndex; i <= spec.lastIndex; i++) {
-    if (writer.acceptsIndex && !writer.acceptsIndex(i)) continue;
-    const record = entityOf(world, spec.kind, i);
-    if (!writer.accepts(record)) continue;
-    buffer += writer.write(record);
-    records++;
-    if (buffer.length >= chunkChars) {
-      options.onProgress?.(i - spec.firstIndex + 1);
-      yield buffer;
-      buffer = "";
+  if (writer.writeIndex !== undefined) {
+    for (let i = spec.firstIndex; i <= spec.lastIndex; i++) {
+      if (writer.acceptsIndex && !writer.acceptsIndex(i)) continue;
+      const text = writer.writeIndex(i);
+      if (text === undefined) continue;
+      buffer += text;
+      records++;
+      if (buffer.length >= chunkChars) {
+        options.onProgress?.(i - spec.firstIndex + 1);
+        yield buffer;
+        buffer = "";
+      }
+    }
+  } else {
+    for (let i = spec.firstIndex; i <= spec.lastIndex; i++) {
+      if (writer.acceptsIndex && !writer.acceptsIndex(i)) continue;
+      const record = entityOf(world, spec.kind, i);
+      if (!writer.accepts(record)) continue;
+      buffer += writer.write(record);
+      records++;
+      if (buffer.length >= chunkChars) {
+        options.onProgress?.(i - spec.firstIndex + 1);
+        yield buffer;
+        buffer = "";
+      }
     }
   }
   buffer += writer.end();

@@ -451,6 +451,63 @@ function buildMember(world: World, i: number): Member {
 /** Member `index` of the world's population, with its coverage spans. */
 export const member = cachedByIndex(64, buildMember);
 
+/** What an X12 834 writes of a member: these fields of member(i), equal to them. */
+export type EnrollmentFace = Pick<
+  Member,
+  "memberId" | "subscriberId" | "relationship" | "firstName" | "middleInitial" | "lastName" | "sex" | "birthDate" | "ssn" | "phone" | "address" | "payer" | "groupNumber" | "spans"
+>;
+
+/** An empty EnrollmentFace to fill with enrollmentFace(world, i, out). */
+export function newEnrollmentFace(): EnrollmentFace {
+  return {
+    memberId: "",
+    subscriberId: "",
+    relationship: "18",
+    firstName: "",
+    middleInitial: "",
+    lastName: "",
+    sex: "F",
+    birthDate: 0,
+    ssn: "",
+    phone: "",
+    address: undefined as unknown as Address,
+    payer: undefined as unknown as Payer,
+    groupNumber: "",
+    spans: [],
+  };
+}
+
+/**
+ * The fields of member(i) an 834 writes, into a caller's reusable object: the same draws as
+ * buildMember up to the phone, without the e-mail, Medicaid ID and plan it does not write.
+ */
+export function enrollmentFace(world: World, i: number, out: EnrollmentFace): EnrollmentFace {
+  checkMember(world, i);
+  const h = householdHeadOf(world, i);
+  const hh = householdFace(world, h);
+  const core = householdCore(world, h);
+  const rng = rngFor(world.seed, "member", i);
+  const f = faceOf(world, i, h, hh, rng, memberScratch);
+  const id = memberIdOf(world, h, i - h);
+  // buildMember's draws in its order: SSN, MBI (Medicare only), phone; the e-mail's comes after
+  out.ssn = syntheticSsn(rng);
+  if (hh.payerClass === "medicare") syntheticMbi(rng);
+  out.phone = syntheticPhone(rng);
+  out.memberId = id;
+  out.subscriberId = f.relationship === "18" ? id : memberIdOf(world, h, 0);
+  out.relationship = f.relationship;
+  out.firstName = f.firstName;
+  out.middleInitial = f.middleInitial;
+  out.lastName = f.lastName;
+  out.sex = f.sex;
+  out.birthDate = f.birthDate;
+  out.address = hh.address;
+  out.payer = hh.payer;
+  out.groupNumber = f.groupNumber;
+  out.spans = core.spans;
+  return out;
+}
+
 /** The payer class of member i (cheap: no member is built). */
 export function payerClassOf(world: World, i: number): PayerClass {
   return world.dist.payerClass.draw(unitFor(world.seed, "household", householdHeadOf(world, i), 1));

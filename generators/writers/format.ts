@@ -27,6 +27,12 @@ export interface RecordWriter<T> {
   acceptsIndex?(index: number): boolean;
   /** The text of one record. */
   write(record: T): string;
+  /**
+   * Optional: the text of record `index`, built from the world without the whole record, or undefined
+   * when the record does not belong in this file; the same text as write(entityOf(world, kind, index))
+   * for an accepted record. renderFile uses it for files without defects.
+   */
+  writeIndex?(index: number): string | undefined;
   /** Text after the last record. */
   end(): string;
   /** Service lines written so far (X12: LX segments). */

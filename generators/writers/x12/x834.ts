@@ -9,6 +9,7 @@
  * window, else 001 (change); one HD loop for that span.
  */
 import type { EntityOfKind, Kind } from "../../kinds.js";
+import { enrollmentFace, newEnrollmentFace, type EnrollmentFace } from "../../entities/members.js";
 import type { CoverageSpan, Member, Payer } from "../../model.js";
 import type { FileContext, RecordWriter } from "../format.js";
 import { Interchange } from "./envelope.js";
@@ -17,7 +18,7 @@ import { affixedD8, block, digitsOnly, type Block } from "./segments.js";
 export const X12_834_VERSION = "005010X220A1";
 
 /** INS03/HD01 maintenance type and INS04 maintenance reason of a member in a change file. */
-export function changeMaintenance(m: Member, windowStart: number): [type: "021" | "024" | "001", reason: string] {
+export function changeMaintenance(m: Pick<Member, "spans">, windowStart: number): [type: "021" | "024" | "001", reason: string] {
   const latest = m.spans[m.spans.length - 1] as CoverageSpan;
   if (latest.end !== null) return ["024", "07"]; // termination of benefits
   if (latest.start >= windowStart) return ["021", m.spans.length > 1 ? "41" : "28"]; // re-enrollment / initial enrollment
@@ -78,43 +79,48 @@ export function open834<K extends Kind>(ctx: FileContext & { kind: K }): RecordW
 
   let payerId = "";
 
+  /** The INS loop of a member (a Member, or the same fields of it from enrollmentFace). */
+  const write = (m: EnrollmentFace): string => {
+    if (x.inTransaction && m.payer.id !== payerId) x.closeTransaction();
+    if (!x.inTransaction) {
+      const ref = x.openTransaction();
+      sink.add("BGN" + e + "00" + e + ref + bgnTail);
+      sink.addBlock(header(m.payer));
+      payerId = m.payer.id;
+    }
+    const latest = m.spans[m.spans.length - 1] as CoverageSpan;
+    let maintenance = "030";
+    let reason = "XN"; // notification only
+    if (!full) [maintenance, reason] = changeMaintenance(m, world.windowStart);
+
+    // 2000 member level
+    let text =
+      (m.relationship === "18" ? INS_SELF : INS_DEPENDENT) + m.relationship + (e + maintenance + e + reason + ACTIVE) + (REF_0F + m.subscriberId + t) + (REF_1L + m.groupNumber + t) + (REF_23 + m.memberId + t) + dtp356(latest.start);
+    let n = 5; // INS, REF*0F, REF*1L, REF*23, DTP*356
+    if (latest.end !== null) {
+      text += dtp357(latest.end);
+      n++;
+    }
+    // 2100A member name
+    const a = m.address;
+    text +=
+      NM1_IL + m.lastName + e + m.firstName + (e + m.middleInitial + NM1_SSN) + (digitsOnly(m.ssn) + t) + (PER + digitsOnly(m.phone) + t) +
+      (a.line2 ? "N3" + e + a.line1 + e + a.line2 + t : "N3" + e + a.line1 + t) + ("N4" + e + a.city + e + a.state + e) + (a.zip + t) + dmg(m.birthDate) + (m.sex + t);
+    sink.addText(text, n + 5);
+    // 2300 health coverage
+    if (full) for (const s of m.spans) span(maintenance, s);
+    else span(maintenance, latest);
+
+    x.recordWritten();
+    return sink.take();
+  };
+  const face = newEnrollmentFace();
+
   const writer: RecordWriter<Member> = {
     begin: () => x.isa(),
     accepts: () => true,
-    write(m) {
-      if (x.inTransaction && m.payer.id !== payerId) x.closeTransaction();
-      if (!x.inTransaction) {
-        const ref = x.openTransaction();
-        sink.add("BGN" + e + "00" + e + ref + bgnTail);
-        sink.addBlock(header(m.payer));
-        payerId = m.payer.id;
-      }
-      const latest = m.spans[m.spans.length - 1] as CoverageSpan;
-      let maintenance = "030";
-      let reason = "XN"; // notification only
-      if (!full) [maintenance, reason] = changeMaintenance(m, world.windowStart);
-
-      // 2000 member level
-      let text =
-        (m.relationship === "18" ? INS_SELF : INS_DEPENDENT) + m.relationship + (e + maintenance + e + reason + ACTIVE) + (REF_0F + m.subscriberId + t) + (REF_1L + m.groupNumber + t) + (REF_23 + m.memberId + t) + dtp356(latest.start);
-      let n = 5; // INS, REF*0F, REF*1L, REF*23, DTP*356
-      if (latest.end !== null) {
-        text += dtp357(latest.end);
-        n++;
-      }
-      // 2100A member name
-      const a = m.address;
-      text +=
-        NM1_IL + m.lastName + e + m.firstName + (e + m.middleInitial + NM1_SSN) + (digitsOnly(m.ssn) + t) + (PER + digitsOnly(m.phone) + t) +
-        (a.line2 ? "N3" + e + a.line1 + e + a.line2 + t : "N3" + e + a.line1 + t) + ("N4" + e + a.city + e + a.state + e) + (a.zip + t) + dmg(m.birthDate) + (m.sex + t);
-      sink.addText(text, n + 5);
-      // 2300 health coverage
-      if (full) for (const s of m.spans) span(maintenance, s);
-      else span(maintenance, latest);
-
-      x.recordWritten();
-      return sink.take();
-    },
+    write,
+    writeIndex: (i) => write(enrollmentFace(world, i, face)),
     end: () => x.end(),
     get lines() {
       return 0;
