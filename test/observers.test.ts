@@ -44,6 +44,32 @@ describe("observers against the local stack", () => {
     expect(count(m["query_failed"])).toBeGreaterThan(0);
     expect(s.thresholds.map((t) => t.metric)).toEqual(expect.arrayContaining(["landed_ratio", "landed_latency", "query_duration{query:member_by_id}"]));
     expect(s.series.columns).toEqual(expect.arrayContaining(["landed_p95", "landed_files"]));
+    // the Glue observer read the stack's etl_job_runs: one successful run per file, with queue delays and durations
+    expect(count(m["glue_runs{state:SUCCEEDED}"])).toBe(uploads);
+    expect(count(m["glue_queue_delay"])).toBe(uploads);
+    expect(count(m["glue_run_duration"])).toBe(uploads);
+    const failed = m["glue_runs_failed"];
+    expect(failed?.type === "rate" && failed.values.rate).toBe(0);
+  });
+
+  it("a Glue concurrency limit and start-up time make runs queue, and the queue shows in the metrics", async () => {
+    const dir = join(tempDir("hcsynth-observers-queue-"), "stack");
+    const up = hcsynth(["stack", "up", "--detach", "--dir", dir, "--max-concurrent-runs", "1", "--glue-startup-ms", "400"]);
+    expect(up.code, up.stderr).toBe(0);
+    try {
+      const out = tempDir();
+      const r = hcsynth(["run", "smoke", "--target", "local", "--stack-dir", dir, "--duration", "3s", "--rate", "4", "--observe", "glue", "--drain", "60s", "--out", out]);
+      expect(r.code, r.stderr).toBe(0);
+      const m = summaryOf(out).metrics;
+      expect(count(m["glue_runs{state:SUCCEEDED}"]) + count(m["glue_runs{state:FAILED}"])).toBe(12);
+      const queue = m["glue_queue_delay"];
+      // one run at a time, each at least 400 ms: twelve files arriving in 3 s wait for each other
+      expect(queue?.type === "trend" && queue.values.max).toBeGreaterThan(2000);
+      const waiting = m["glue_runs_waiting"];
+      expect(waiting?.type === "gauge" && waiting.values.max).toBeGreaterThan(0);
+    } finally {
+      hcsynth(["stack", "down", "--dir", dir]);
+    }
   });
 });
 

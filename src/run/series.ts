@@ -23,8 +23,11 @@ export class SeriesRecorder {
     this.counts = new Set(countColumns.map((_, i) => i + 1));
   }
 
+  /** Times are performance.now() readings; a wall-clock (Date.now()) one would mean a row per second since 1970. */
   private bucketOf(nowMs: number): number {
-    return Math.max(0, Math.floor((nowMs - this.startMs) / INTERVAL_MS));
+    const bucket = Math.max(0, Math.floor((nowMs - this.startMs) / INTERVAL_MS));
+    if (bucket > 31 * 86_400) throw new RangeError(`series time ${nowMs} is ${bucket} s after the run's start: a Date.now() reading where performance.now() belongs?`);
+    return bucket;
   }
 
   private column(name: string): number {

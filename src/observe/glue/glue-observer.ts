@@ -150,13 +150,14 @@ export class GlueObserver implements Observer {
       return false;
     }
     try {
-      this.ingest(runs, Date.now(), ctx);
+      this.ingest(runs, performance.now(), ctx);
     } catch (error) {
       ctx.error(GLUE_OBSERVER, `recording runs: ${(error as Error).message}`);
     }
     return true;
   }
 
+  /** `now` is on the series' clock (performance.now()). */
   private ingest(runs: readonly GlueJobRun[], now: number, ctx: ObserverContext): void {
     let waiting = 0;
     let active = 0;
