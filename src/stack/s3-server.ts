@@ -8,6 +8,7 @@ import type { Server } from "node:http";
 import { verifySigV4 } from "./sigv4.js";
 
 const require = createRequire(import.meta.url);
+const { TaggingConfiguration } = require("s3rver/lib/models/config") as { TaggingConfiguration: new (xml: string) => unknown };
 
 /** The stack's credentials: s3rver's well-known development key pair. */
 export const LOCAL_ACCESS_KEY_ID = "S3RVER";
@@ -35,6 +36,15 @@ interface KoaContext {
   status: number;
   type: string;
   body: unknown;
+  params?: { bucket: string; key?: string; queryMethod?: string };
+  store: { putSubresource(bucket: string, key: string, config: unknown): Promise<void> };
+}
+
+/** `a=1&b=2` (the x-amz-tagging header) as a PutObjectTagging body. */
+function taggingXml(header: string): string {
+  const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const tags = new URLSearchParams(header);
+  return `<Tagging><TagSet>${[...tags].map(([k, v]) => `<Tag><Key>${esc(k)}</Key><Value>${esc(v)}</Value></Tag>`).join("")}</TagSet></Tagging>`;
 }
 
 interface S3rverInstance {
@@ -78,6 +88,12 @@ export async function startLocalS3(options: { directory: string; port?: number; 
       return;
     }
     await next();
+    // s3rver ignores the x-amz-tagging header of PutObject (AWS applies it): store the tags as
+    // PutObjectTagging would, so objects tagged on upload read back with their tags
+    const tagging = ctx.headers["x-amz-tagging"];
+    if (ctx.method === "PUT" && typeof tagging === "string" && ctx.status === 200 && ctx.params?.key && !ctx.params.queryMethod && !ctx.headers["x-amz-copy-source"]) {
+      await ctx.store.putSubresource(ctx.params.bucket, ctx.params.key, new TaggingConfiguration(taggingXml(tagging)));
+    }
   });
   server.on("event", (e) => {
     for (const record of e.Records) options.onEvent(record);
