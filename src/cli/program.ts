@@ -5,6 +5,7 @@ import { registerGenerate } from "./commands/generate.js";
 import { registerDefects } from "./commands/defects.js";
 import { registerCorrupt } from "./commands/corrupt.js";
 import { registerStack } from "./commands/stack.js";
+import { registerPush } from "./commands/push.js";
 
 export function buildProgram(): Command {
   const program = new Command("hcsynth")
@@ -16,5 +17,6 @@ export function buildProgram(): Command {
   registerDefects(program);
   registerCorrupt(program);
   registerStack(program);
+  registerPush(program);
   return program;
 }
