@@ -6,6 +6,7 @@ import { registerDefects } from "./commands/defects.js";
 import { registerCorrupt } from "./commands/corrupt.js";
 import { registerStack } from "./commands/stack.js";
 import { registerPush } from "./commands/push.js";
+import { registerSeed } from "./commands/seed.js";
 
 export function buildProgram(): Command {
   const program = new Command("hcsynth")
@@ -18,5 +19,6 @@ export function buildProgram(): Command {
   registerCorrupt(program);
   registerStack(program);
   registerPush(program);
+  registerSeed(program);
   return program;
 }
