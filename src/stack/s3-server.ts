@@ -8,7 +8,6 @@ import type { Server } from "node:http";
 import { verifySigV4 } from "./sigv4.js";
 
 const require = createRequire(import.meta.url);
-const { TaggingConfiguration } = require("s3rver/lib/models/config") as { TaggingConfiguration: new (xml: string) => unknown };
 
 /** The stack's credentials: s3rver's well-known development key pair. */
 export const LOCAL_ACCESS_KEY_ID = "S3RVER";
@@ -64,6 +63,7 @@ function s3Error(ctx: KoaContext, status: number, code: string, message: string)
 
 export async function startLocalS3(options: { directory: string; port?: number; onEvent: (record: S3EventRecord) => void }): Promise<LocalS3> {
   const S3rver = require("s3rver") as new (o: Record<string, unknown>) => S3rverInstance;
+  const { TaggingConfiguration } = require("s3rver/lib/models/config") as { TaggingConfiguration: new (xml: string) => unknown };
   const server = new S3rver({
     address: "127.0.0.1",
     port: options.port ?? 0,

@@ -9,7 +9,8 @@ import type { RunTarget } from "../../scenarios/summary.js";
 import { UserError } from "../cli/errors.js";
 import { makeS3Client } from "../s3/client.js";
 import { LANDING_BUCKET, LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY } from "../stack/s3-server.js";
-import { processAlive, readState, startStack, type RunningStack } from "../stack/stack.js";
+import type { RunningStack } from "../stack/stack.js";
+import { processAlive, readState } from "../stack/state.js";
 import { requireAllowed } from "./allow-list.js";
 import { redactMessage } from "./redact.js";
 
@@ -45,6 +46,8 @@ async function localEndpoint(options: S3TargetOptions): Promise<{ endpoint: stri
   const state = readState(options.stackDir);
   if (state && processAlive(state.pid)) return { endpoint: state.s3Endpoint, stack: null };
   options.log?.(`no local stack running from ${options.stackDir}: starting one for this command`);
+  // loaded only here: the servers are not needed to find a running stack or to reach AWS
+  const { startStack } = await import("../stack/stack.js");
   const stack = await startStack({ dir: options.stackDir, glueStartupMs: 0, maxConcurrentRuns: 4, today: "2025-12-31", log: options.log ?? (() => undefined) });
   return { endpoint: stack.state.s3Endpoint, stack };
 }
