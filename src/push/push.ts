@@ -17,8 +17,9 @@ import { redactMessage } from "../target/redact.js";
 import { resolveS3Target, type S3TargetOptions } from "../target/s3-target.js";
 import { readFileSet, sha256File, type SetFile } from "./files.js";
 
-export const MIB = 1024 * 1024;
-export const PUSH_DEFAULTS = { concurrency: 16, multipartThreshold: 16 * MIB, partSize: 8 * MIB, queueSize: 4 } as const;
+import { MIB, PUSH_DEFAULTS } from "./defaults.js";
+
+export { MIB, PUSH_DEFAULTS } from "./defaults.js";
 export const SYNTHETIC_TAG = { Key: "synthetic", Value: "true" } as const;
 
 export interface PushOptions {

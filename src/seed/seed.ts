@@ -21,7 +21,9 @@ import { readFileSet, type SetFile } from "../push/files.js";
 import { resolveMongoTarget } from "../target/mongo-target.js";
 import { redactMessage } from "../target/redact.js";
 
-export const SEED_DEFAULTS = { batchSize: 2000, today: "2025-12-31" } as const;
+import { SEED_DEFAULTS } from "./defaults.js";
+
+export { SEED_DEFAULTS } from "./defaults.js";
 
 export interface SeedOptions {
   /** A directory (with or without manifest.json) or a manifest.json. */

@@ -1,7 +1,8 @@
 /** `hcsynth push`: a thin shell over push() in src/push/push.ts. */
 import type { Command } from "commander";
-import { push, PUSH_DEFAULTS, MIB, type PushResult } from "../../push/push.js";
-import { DEFAULT_STACK_DIR } from "../../stack/stack.js";
+import { MIB, PUSH_DEFAULTS } from "../../push/defaults.js";
+import type { PushResult } from "../../push/push.js";
+import { DEFAULT_STACK_DIR } from "../../stack/state.js";
 import { layerTargetSettings } from "../../target/settings.js";
 import { UserError } from "../errors.js";
 import { oneOf, wholeNumber } from "../parse.js";
@@ -90,6 +91,8 @@ export function registerPush(program: Command): void {
       process.on("SIGTERM", onSigint);
       const progress = progressFor();
       let result: PushResult;
+      // the AWS SDK loads only when a push runs (the CLI starts fast; rclone and aws-cli are the benchmark)
+      const { push } = await import("../../push/push.js");
       try {
         result = await push({
           source: path,

@@ -1,7 +1,8 @@
 /** `hcsynth seed`: a thin shell over seed() in src/seed/seed.ts. */
 import type { Command } from "commander";
-import { seed, SEED_DEFAULTS, type SeedResult } from "../../seed/seed.js";
-import { DEFAULT_STACK_DIR } from "../../stack/stack.js";
+import { SEED_DEFAULTS } from "../../seed/defaults.js";
+import type { SeedResult } from "../../seed/seed.js";
+import { DEFAULT_STACK_DIR } from "../../stack/state.js";
 import { layerTargetSettings } from "../../target/settings.js";
 import { text, wholeNumber } from "../parse.js";
 import { progressFor } from "../progress.js";
@@ -43,6 +44,7 @@ export function registerSeed(program: Command): void {
       const today = flags.today === undefined ? undefined : text("--today", /^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD")(flags.today);
       const settings = layerTargetSettings({ configFile: flags.config, env: process.env, flags: { allowDb: flags.allowDb } });
       const progress = progressFor();
+      const { seed } = await import("../../seed/seed.js");
       try {
         const result = await seed({
           source: path,
