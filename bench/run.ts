@@ -5,11 +5,13 @@
 import { benchGeneration } from "./generation.js";
 import { benchDefects } from "./defects.js";
 import { benchPipeline } from "./pipeline.js";
+import { benchPush } from "./push.js";
 import { verdicts, type Verdict } from "./measure.js";
 
 const results: Verdict[] = [];
 results.push(...(await benchGeneration()));
 results.push(...benchDefects());
 results.push(...(await benchPipeline()));
+results.push(...(await benchPush()));
 console.log(`\n## Targets\n\n${verdicts(results)}`);
 if (process.argv.includes("--strict") && results.some((v) => !v.ok)) process.exitCode = 1;
