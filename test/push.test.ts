@@ -147,13 +147,15 @@ describe("hcsynth push to an S3-compatible store (--target aws --endpoint)", () 
     const m = /: (\d+) uploaded, 0 skipped, 0 failed, (\d+) not started/.exec(interrupted.stdout);
     expect(m, interrupted.stdout).not.toBeNull();
     const done = Number(m![1]);
-    expect(done).toBeGreaterThanOrEqual(5);
+    // 5 objects were listed; at most 2 (--concurrency) were in flight, finished on the server but not yet answered
+    expect(done).toBeGreaterThanOrEqual(3);
     expect(done).toBeLessThan(files.size);
     const rerun = await hcsynthAsync(args, { env: CREDENTIALS });
     expect(rerun.code, rerun.stderr).toBe(0);
     const r = /: (\d+) uploaded, (\d+) skipped, 0 failed;/.exec(rerun.stdout)!;
     expect(Number(r[1]) + Number(r[2])).toBe(files.size);
     expect(Number(r[2])).toBeGreaterThanOrEqual(done);
+    expect(Number(r[1])).toBeGreaterThan(0);
     expect(await keysUnder("t4")).toEqual([...files.keys()].map((k) => `t4/${k}`).sort());
     for (const [name, bytes] of files) {
       const head = await client.send(new HeadObjectCommand({ Bucket: "landing", Key: `t4/${name}` }));
