@@ -166,6 +166,25 @@ describe("hcsynth push to an S3-compatible store (--target aws --endpoint)", () 
 });
 
 describe("hcsynth push: refusals and errors, one line each, exit 1", () => {
+  it("finishes the other files when one fails, then exits 1 with one line per distinct failure (and no manifest uploaded)", async () => {
+    const dir = tempDir();
+    cpSync(data, dir, { recursive: true });
+    const manifest = readManifest(dir);
+    const victim = manifest.files.find((f) => f.format === "csv")!;
+    const bytes = readFileSync(join(dir, victim.path));
+    bytes[bytes.length - 2] = bytes[bytes.length - 2] === 0x41 ? 0x42 : 0x41; // same size, other content
+    writeFileSync(join(dir, victim.path), bytes);
+    const r = await hcsynthAsync(pushArgs(dir, "t5", "--allow-bucket", "landing"), { env: CREDENTIALS });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`: ${manifest.files.length - 1} uploaded, 0 skipped, 1 failed, 1 not started;`));
+    expect(oneLine(r.stderr)).toEqual([`hcsynth: 1 file failed (${victim.path}): ${victim.path} changed on disk since its SHA-256 was taken (regenerate the set, or push the directory without its manifest)`]);
+    const keys = await keysUnder("t5");
+    expect(keys).toHaveLength(manifest.files.length - 1);
+    expect(keys).not.toContain(`t5/${victim.path}`);
+    expect(keys).not.toContain("t5/manifest.json");
+  });
+
+
   it("refuses a bucket outside the allow-list and writes nothing", async () => {
     const r = await hcsynthAsync(pushArgs(data, "refused"), { env: CREDENTIALS });
     expect(r.code).toBe(1);

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureFerretDb, freePort, startFerretDb, type RunningFerretDb } from "../src/stack/ferretdb.js";
+import { startStack } from "../src/stack/stack.js";
 import { hcsynth, readManifest, tempDir, type ManifestLike } from "./support/cli.js";
 import { hcsynthAsync } from "./support/cli-async.js";
 
@@ -117,6 +118,23 @@ describe("hcsynth seed", () => {
     expect(oneLine(env.stderr)[0]).toMatch(/not in the allow-list \(allowed: qa_\*, test_\*\)/);
     const names = (await client.db("prod").listCollections().toArray()).map((c) => c.name);
     expect(names).toEqual([]);
+  });
+
+  it("seeds the running local stack's database when no --mongo-url is given, with no allow-list needed", async () => {
+    const stackDir = join(tempDir("hcsynth-seed-stack-"), "stack");
+    const stack = await startStack({ dir: stackDir, glueStartupMs: 0, maxConcurrentRuns: 1, today: "2025-12-31", log: () => undefined });
+    try {
+      const r = await hcsynthAsync(["seed", data, "--stack-dir", stackDir], { env: { HCSYNTH_ALLOW_DBS: "" } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`seeded ${stack.state.mongoUrl} (database hcsynth)`);
+      expect(await stack.db.collection("claims").countDocuments()).toBe(200);
+      expect(await stack.db.collection("eligibility").countDocuments()).toBe(80);
+      const other = await hcsynthAsync(["seed", data, "--stack-dir", stackDir, "--db", "elsewhere"], { env: { HCSYNTH_ALLOW_DBS: "" } });
+      expect(other.code).toBe(1);
+      expect(other.stderr).toMatch(/^hcsynth: database "elsewhere" is not in the allow-list/);
+    } finally {
+      await stack.stop();
+    }
   });
 
   it("errors in one line: no stack and no URL, an unreachable database, bad input", async () => {
