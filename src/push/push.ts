@@ -200,7 +200,9 @@ export async function push(options: PushOptions): Promise<PushResult> {
   const gate = rateGate(options.rate, options.signal);
   options.onStart?.(set.files.length, set.files.reduce((n, f) => n + f.bytes, 0));
   // data files first; the manifest (and its companions) last, once every data file is there
-  const data = set.manifest ? set.files.filter((f) => f.sha256 !== undefined) : set.files;
+  // reference data (eligibility, providers) first: a pipeline checks claims against it
+  const rank = (f: SetFile): number => (f.kind === "eligibility" || f.kind === "providers" ? 0 : 1);
+  const data = set.manifest ? set.files.filter((f) => f.sha256 !== undefined).sort((a, b) => rank(a) - rank(b)) : set.files;
   const last = set.manifest ? set.files.filter((f) => f.sha256 === undefined) : [];
 
   const one = async (file: SetFile): Promise<void> => {
