@@ -61,6 +61,8 @@ async function listed(client: S3Client, prefix: string): Promise<Map<string, num
 
 export async function benchPush(): Promise<Verdict[]> {
   const rounds = Number(process.env["BENCH_PUSH_ROUNDS"] ?? 2);
+  // for tuning: extra flags for hcsynth push, such as "--concurrency 4"
+  const extraPushArgs = (process.env["BENCH_PUSH_ARGS"] ?? "").split(" ").filter(Boolean);
   console.log(`\n## push: upload of a generated set to a local S3 (s3rver on loopback), hcsynth vs aws-cli vs rclone, best of ${rounds}\n`);
   const work = mkdtempSync(join(tmpdir(), "hcsynth-bench-push-"));
   const cli = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
@@ -78,7 +80,7 @@ export async function benchPush(): Promise<Verdict[]> {
   const base: Record<string, string> = { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: mkdtempSync(join(tmpdir(), "hcsynth-bench-home-")) };
   const aws = { ...base, AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY, AWS_REGION: LOCAL_REGION, AWS_EC2_METADATA_DISABLED: "true" };
   const tools: Tool[] = [
-    { name: "hcsynth push", command: process.execPath, args: (p) => [cli, "push", data, "--target", "aws", "--endpoint", s3.endpoint, "--bucket", "landing", "--prefix", p, "--allow-bucket", "landing"], env: aws },
+    { name: "hcsynth push", command: process.execPath, args: (p) => [cli, "push", data, "--target", "aws", "--endpoint", s3.endpoint, "--bucket", "landing", "--prefix", p, "--allow-bucket", "landing", ...extraPushArgs], env: aws },
     { name: "aws s3 cp --recursive", command: "/usr/bin/aws", args: (p) => ["s3", "cp", "--recursive", "--only-show-errors", "--endpoint-url", s3.endpoint, data, `s3://landing/${p}/`], env: { ...aws, AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_REQUEST_CHECKSUM_CALCULATION: "when_required", AWS_RESPONSE_CHECKSUM_VALIDATION: "when_required" } },
     {
       name: "rclone copy",

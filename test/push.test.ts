@@ -177,7 +177,7 @@ describe("hcsynth push: refusals and errors, one line each, exit 1", () => {
     const r = await hcsynthAsync(pushArgs(dir, "t5", "--allow-bucket", "landing"), { env: CREDENTIALS });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`: ${manifest.files.length - 1} uploaded, 0 skipped, 1 failed, 1 not started;`));
-    expect(oneLine(r.stderr)).toEqual([`hcsynth: 1 file failed (${victim.path}): ${victim.path} changed on disk since its SHA-256 was taken (regenerate the set, or push the directory without its manifest)`]);
+    expect(oneLine(r.stderr)).toEqual([`hcsynth: 1 file failed (${victim.path}): ${victim.path} changed on disk since the manifest was written (regenerate the set, or push the directory without its manifest)`]);
     const keys = await keysUnder("t5");
     expect(keys).toHaveLength(manifest.files.length - 1);
     expect(keys).not.toContain(`t5/${victim.path}`);

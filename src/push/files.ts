@@ -16,6 +16,11 @@ export interface SetFile {
   bytes: number;
   /** From the manifest; computed when the upload needs it otherwise. */
   sha256?: string;
+  /**
+   * The manifest's SHA-256 may be stale: the file was modified after the manifest was written (a
+   * quick check, as rsync's: generate writes the manifest last), so it is hashed again before use.
+   */
+  suspect?: boolean;
   records?: number;
   kind?: string;
   format?: string;
@@ -59,6 +64,7 @@ async function fromManifest(manifestPath: string): Promise<FileSet> {
   const files = (value as { files?: unknown } | null)?.files;
   if (value === null || typeof value !== "object" || !Array.isArray(files)) throw new UserError(`manifest ${manifestPath}: expected a JSON object with a "files" array (an hcsynth manifest.json)`);
   const root = dirname(manifestPath);
+  const manifestMtime = (await stat(manifestPath)).mtimeMs;
   const seedValue = (value as { seed?: unknown }).seed;
   const out: SetFile[] = [];
   const companions = new Set<string>();
@@ -69,10 +75,12 @@ async function fromManifest(manifestPath: string): Promise<FileSet> {
     }
     const absolute = join(root, ...f["path"].split("/"));
     let size: number;
+    let mtime: number;
     try {
       const s = await stat(absolute);
       if (!s.isFile()) throw Object.assign(new Error("not a regular file"), { code: "not a regular file" });
       size = s.size;
+      mtime = s.mtimeMs;
     } catch (error) {
       throw new UserError(`manifest ${manifestPath}: ${f["path"]} is missing on disk (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`);
     }
@@ -82,6 +90,7 @@ async function fromManifest(manifestPath: string): Promise<FileSet> {
       absolute,
       bytes: size,
       sha256: f["sha256"],
+      ...(mtime > manifestMtime ? { suspect: true } : {}),
       ...(typeof f["records"] === "number" ? { records: f["records"] } : {}),
       ...(typeof f["kind"] === "string" ? { kind: f["kind"] } : {}),
       ...(typeof f["format"] === "string" ? { format: f["format"] } : {}),
