@@ -11,7 +11,6 @@
 import { setMaxListeners } from "node:events";
 import { createReadStream } from "node:fs";
 import { AbortMultipartUploadCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
 import type { RunTarget } from "../../scenarios/summary.js";
 import { redactMessage } from "../target/redact.js";
 import { resolveS3Target, type S3TargetOptions } from "../target/s3-target.js";
@@ -142,6 +141,8 @@ async function uploadFile(s: UploadSettings, file: SetFile, key: string, metadat
     if (file.bytes < s.multipartThreshold) {
       await s.client.send(new PutObjectCommand({ ...params, Body: body, ContentLength: file.bytes, Tagging: `${SYNTHETIC_TAG.Key}=${SYNTHETIC_TAG.Value}` }), { abortSignal: s.signal });
     } else {
+      // loaded on the first large file only: a process start is part of every push's time
+      const { Upload } = await import("@aws-sdk/lib-storage");
       const upload = new Upload({ client: s.client, params: { ...params, Body: body }, partSize: s.partSize, queueSize: s.queueSize, leavePartsOnError: false, tags: [SYNTHETIC_TAG] });
       const onAbort = (): void => void upload.abort();
       s.signal?.addEventListener("abort", onAbort, { once: true });
