@@ -10,7 +10,7 @@
  */
 import { setMaxListeners } from "node:events";
 import { createReadStream } from "node:fs";
-import { AbortMultipartUploadCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { AbortMultipartUploadCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { RunTarget } from "../../scenarios/summary.js";
 import { redactMessage } from "../target/redact.js";
 import { resolveS3Target, type S3TargetOptions } from "../target/s3-target.js";
@@ -114,6 +114,23 @@ function rateGate(rate: number | undefined, signal: AbortSignal | undefined): ()
   };
 }
 
+/**
+ * The sizes of the objects already under the prefix, from a listing (1,000 keys a request), so that
+ * only an object of the right size costs a HeadObject (for its SHA-256); null when there are more than
+ * `limit` keys, to be asked one HeadObject per file instead.
+ */
+async function listedSizes(client: S3Client, bucket: string, prefix: string, limit: number, signal?: AbortSignal): Promise<Map<string, number> | null> {
+  const sizes = new Map<string, number>();
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix === "" ? undefined : `${prefix}/`, ContinuationToken: token }), { abortSignal: signal });
+    for (const o of page.Contents ?? []) if (o.Key !== undefined) sizes.set(o.Key, o.Size ?? -1);
+    if (sizes.size > limit) return null;
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return sizes;
+}
+
 async function alreadyThere(client: S3Client, bucket: string, key: string, bytes: number, sha256: string, signal?: AbortSignal): Promise<boolean> {
   try {
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
@@ -191,6 +208,15 @@ export async function push(options: PushOptions): Promise<PushResult> {
   const data = set.manifest ? set.files.filter((f) => f.sha256 !== undefined).sort((a, b) => rank(a) - rank(b)) : set.files;
   const last = set.manifest ? set.files.filter((f) => f.sha256 === undefined) : [];
 
+  let listed: Map<string, number> | null = null;
+  if (!options.force) {
+    try {
+      listed = await listedSizes(target.client, target.bucket, target.prefix, Math.max(10_000, 2 * set.files.length), options.signal);
+    } catch {
+      listed = null; // no ListBucket permission: one HeadObject per file
+    }
+  }
+
   const one = async (file: SetFile): Promise<void> => {
     const key = objectKey(target.prefix, file.path);
     let outcome: FileOutcome;
@@ -201,7 +227,8 @@ export async function push(options: PushOptions): Promise<PushResult> {
         if (sha256 !== undefined && actual !== sha256) throw new ChangedFile(`${file.path} changed on disk since the manifest was written (regenerate the set, or push the directory without its manifest)`);
         sha256 = actual;
       }
-      if (!options.force && (await alreadyThere(target.client, target.bucket, key, file.bytes, sha256, options.signal))) {
+      const maybeThere = listed === null || listed.get(key) === file.bytes;
+      if (!options.force && maybeThere && (await alreadyThere(target.client, target.bucket, key, file.bytes, sha256, options.signal))) {
         outcome = "skipped";
         result.skipped++;
       } else {
