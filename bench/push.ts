@@ -90,12 +90,17 @@ export async function benchPush(): Promise<Verdict[]> {
     },
   ];
   const best = new Map<string, number>();
+  // CPU the S3 server (this process) spends on each tool's requests, summed over the rounds
+  const serverCpu = new Map<string, number>();
   const complete = new Map<string, boolean>();
   try {
     for (let round = 1; round <= rounds; round++) {
       for (const tool of tools) {
         const prefix = `r${round}-${tool.name.split(" ")[0]}`;
+        const cpu = process.cpuUsage();
         const r = await run(tool.command, tool.args(prefix), tool.env);
+        const used = process.cpuUsage(cpu);
+        serverCpu.set(tool.name, (serverCpu.get(tool.name) ?? 0) + (used.user + used.system) / 1e6 / rounds);
         if (r.code !== 0) throw new Error(`${tool.name} failed (exit ${r.code}): ${r.stderr.trim().split("\n").slice(-3).join(" / ")}`);
         const got = await listed(client, prefix);
         const whole = got.size === expected.size && [...expected].every(([k, n]) => got.get(k) === n);
@@ -111,7 +116,12 @@ export async function benchPush(): Promise<Verdict[]> {
   const rate = (name: string): number => bytes / 1e6 / best.get(name)!;
   const ours = rate("hcsynth push");
   const baseline = Math.max(rate("aws s3 cp --recursive"), rate("rclone copy"));
-  console.log(table(tools.map((t) => [t.name, best.get(t.name)!, rate(t.name), rate(t.name) / ours, complete.get(t.name) ? "yes" : "NO"]), ["tool", "seconds", "MB/s", "× hcsynth", "every file"]));
+  console.log(
+    table(
+      tools.map((t) => [t.name, best.get(t.name)!.toFixed(2), rate(t.name), rate(t.name) / ours, serverCpu.get(t.name)!.toFixed(2), complete.get(t.name) ? "yes" : "NO"]),
+      ["tool", "best s", "MB/s", "× hcsynth", "server CPU s (mean)", "every file"],
+    ),
+  );
   const faster = rate("aws s3 cp --recursive") >= rate("rclone copy") ? "aws-cli" : "rclone";
   return [
     {
