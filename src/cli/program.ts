@@ -8,6 +8,8 @@ import { registerStack } from "./commands/stack.js";
 import { registerRun } from "./commands/run.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerReport } from "./commands/report.js";
+import { registerPush } from "./commands/push.js";
+import { registerSeed } from "./commands/seed.js";
 
 export function buildProgram(): Command {
   const program = new Command("hcsynth")
@@ -22,5 +24,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerDemo(program);
   registerReport(program);
+  registerPush(program);
+  registerSeed(program);
   return program;
 }

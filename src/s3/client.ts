@@ -14,6 +14,9 @@ export interface S3Target {
 }
 
 export function makeS3Client(target: S3Target): S3Client {
+  // hcsynth supports Node 20 (package.json engines): the SDK's multi-line notice about its future
+  // Node support would break the CLI's one-line errors
+  process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
   const maxSockets = target.maxSockets ?? 64;
   const config: S3ClientConfig = {
     region: target.region ?? process.env["AWS_REGION"] ?? "us-east-1",

@@ -35,6 +35,15 @@ interface KoaContext {
   status: number;
   type: string;
   body: unknown;
+  params?: { bucket: string; key?: string; queryMethod?: string };
+  store: { putSubresource(bucket: string, key: string, config: unknown): Promise<void> };
+}
+
+/** `a=1&b=2` (the x-amz-tagging header) as a PutObjectTagging body. */
+function taggingXml(header: string): string {
+  const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const tags = new URLSearchParams(header);
+  return `<Tagging><TagSet>${[...tags].map(([k, v]) => `<Tag><Key>${esc(k)}</Key><Value>${esc(v)}</Value></Tag>`).join("")}</TagSet></Tagging>`;
 }
 
 interface S3rverInstance {
@@ -52,28 +61,9 @@ function s3Error(ctx: KoaContext, status: number, code: string, message: string)
   ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${esc(message)}</Message></Error>`;
 }
 
-const xmlEscape = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-
-/**
- * S3 stores the tags of a PutObject's `x-amz-tagging` header (URL-encoded `k=v&k=v`); s3rver keeps
- * only tags set through PutObjectTagging, so the stack stores the header's tags the same way.
- */
-async function storeTaggingHeader(ctx: KoaContext): Promise<void> {
-  const header = ctx.headers["x-amz-tagging"];
-  if (ctx.method !== "PUT" || typeof header !== "string" || ctx.status !== 200 || ctx.headers["x-amz-copy-source"] !== undefined) return;
-  const url = new URL(ctx.url, "http://local");
-  if (url.searchParams.has("uploadId") || url.searchParams.has("partNumber") || url.searchParams.has("tagging")) return;
-  const [, bucket, ...rest] = url.pathname.split("/");
-  if (!bucket || rest.length === 0) return;
-  const key = decodeURIComponent(rest.join("/"));
-  const tags = [...new URLSearchParams(header)].map(([k, v]) => `<Tag><Key>${xmlEscape(k)}</Key><Value>${xmlEscape(v)}</Value></Tag>`).join("");
-  const { TaggingConfiguration } = require("s3rver/lib/models/config") as { TaggingConfiguration: new (xml: string) => unknown };
-  const store = (ctx as unknown as { store: { putSubresource(bucket: string, key: string, resource: unknown): Promise<void> } }).store;
-  await store.putSubresource(decodeURIComponent(bucket), key, new TaggingConfiguration(`<Tagging><TagSet>${tags}</TagSet></Tagging>`));
-}
-
 export async function startLocalS3(options: { directory: string; port?: number; onEvent: (record: S3EventRecord) => void }): Promise<LocalS3> {
   const S3rver = require("s3rver") as new (o: Record<string, unknown>) => S3rverInstance;
+  const { TaggingConfiguration } = require("s3rver/lib/models/config") as { TaggingConfiguration: new (xml: string) => unknown };
   const server = new S3rver({
     address: "127.0.0.1",
     port: options.port ?? 0,
@@ -98,7 +88,12 @@ export async function startLocalS3(options: { directory: string; port?: number; 
       return;
     }
     await next();
-    await storeTaggingHeader(ctx);
+    // s3rver ignores the x-amz-tagging header of PutObject (AWS applies it): store the tags as
+    // PutObjectTagging would, so objects tagged on upload read back with their tags
+    const tagging = ctx.headers["x-amz-tagging"];
+    if (ctx.method === "PUT" && typeof tagging === "string" && ctx.status === 200 && ctx.params?.key && !ctx.params.queryMethod && !ctx.headers["x-amz-copy-source"]) {
+      await ctx.store.putSubresource(ctx.params.bucket, ctx.params.key, new TaggingConfiguration(taggingXml(tagging)));
+    }
   });
   server.on("event", (e) => {
     for (const record of e.Records) options.onEvent(record);

@@ -4,7 +4,6 @@
  * reference pipeline, all on loopback. Data persists under the stack directory; a state file there
  * (stack.json) lets `stack status`, `stack env` and `stack down` find a running stack.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { MongoClient, type Db } from "mongodb";
@@ -15,9 +14,9 @@ import { ensureFerretDb, startFerretDb, waitForMongo, type RunningFerretDb } fro
 import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY, startLocalS3, type LocalS3 } from "./s3-server.js";
 import { Pipeline } from "./pipeline/pipeline.js";
 import { ensureIndexes } from "./pipeline/store.js";
+import { databaseOf, processAlive, readState, stateFile, type StackState } from "./state.js";
 
-export const DEFAULT_STACK_DIR = ".hcsynth/stack";
-export const DEFAULT_DATABASE = "hcsynth";
+export { DEFAULT_DATABASE, DEFAULT_STACK_DIR, databaseOf, envLines, processAlive, readState, stateFile, type StackState } from "./state.js";
 
 export interface StackOptions {
   dir: string;
@@ -32,51 +31,11 @@ export interface StackOptions {
   log: (line: string) => void;
 }
 
-export interface StackState {
-  pid: number;
-  dir: string;
-  s3Endpoint: string;
-  mongoUrl: string;
-  database: string;
-  ferretdbPid: number | null;
-  startedAt: string;
-  options: { glueStartupMs: number; maxConcurrentRuns: number; today: string; externalDatabase: boolean };
-}
-
 export interface RunningStack {
   state: StackState;
   db: Db;
   pipeline: Pipeline;
   stop(): Promise<void>;
-}
-
-export function stateFile(dir: string): string {
-  return join(resolve(dir), "stack.json");
-}
-
-export function readState(dir: string): StackState | null {
-  const file = stateFile(dir);
-  if (!existsSync(file)) return null;
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as StackState;
-  } catch {
-    return null;
-  }
-}
-
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** The database name in a MongoDB URL's path, or "hcsynth". */
-export function databaseOf(url: string): string {
-  const m = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(url);
-  return m?.[1] ? decodeURIComponent(m[1]) : DEFAULT_DATABASE;
 }
 
 /** The URL with the database name in its path (as `stack env` prints it). */
@@ -158,17 +117,4 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await ferret?.stop();
     throw error;
   }
-}
-
-/** Shell `export` lines that point aws-cli, the AWS SDKs, mongosh and pymongo at the stack. */
-export function envLines(state: StackState): string[] {
-  return [
-    `export AWS_ENDPOINT_URL_S3=${state.s3Endpoint}`,
-    `export AWS_ACCESS_KEY_ID=${LOCAL_ACCESS_KEY_ID}`,
-    `export AWS_SECRET_ACCESS_KEY=${LOCAL_SECRET_ACCESS_KEY}`,
-    `export AWS_REGION=${LOCAL_REGION}`,
-    "export AWS_REQUEST_CHECKSUM_CALCULATION=when_required",
-    "export AWS_RESPONSE_CHECKSUM_VALIDATION=when_required",
-    `export MONGO_URL=${state.mongoUrl}`,
-  ];
 }

@@ -3,7 +3,7 @@
  * by URL. A database that is not the local stack's must pass the database allow-list.
  */
 import { UserError } from "../cli/errors.js";
-import { databaseOf, processAlive, readState } from "../stack/stack.js";
+import { databaseOf, processAlive, readState } from "../stack/state.js";
 import { requireAllowed } from "./allow-list.js";
 import { redactUrl } from "./redact.js";
 

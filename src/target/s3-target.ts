@@ -9,7 +9,8 @@ import type { RunTarget } from "../../scenarios/summary.js";
 import { UserError } from "../cli/errors.js";
 import { makeS3Client } from "../s3/client.js";
 import { LANDING_BUCKET, LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY } from "../stack/s3-server.js";
-import { processAlive, readState, startStack, type RunningStack } from "../stack/stack.js";
+import type { RunningStack } from "../stack/stack.js";
+import { processAlive, readState } from "../stack/state.js";
 import { requireAllowed } from "./allow-list.js";
 import { redactMessage } from "./redact.js";
 
@@ -47,7 +48,9 @@ async function localEndpoint(options: S3TargetOptions): Promise<{ endpoint: stri
   const state = readState(options.stackDir);
   if (state && processAlive(state.pid)) return { endpoint: state.s3Endpoint, stack: null };
   options.log?.(`no local stack running from ${options.stackDir}: starting one for this command`);
-  // the pipeline's per-file lines would drown the command's own output: it runs quietly here
+  // loaded only here: the servers are not needed to find a running stack or to reach AWS; the
+  // pipeline's per-file lines would drown the command's own output, so it runs quietly here
+  const { startStack } = await import("../stack/stack.js");
   const stack = await startStack({
     dir: options.stackDir,
     glueStartupMs: options.stackSettings?.glueStartupMs ?? 0,

@@ -5,11 +5,9 @@ import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
-import { MongoClient } from "mongodb";
 import { UserError } from "../errors.js";
 import { text, wholeNumber } from "../parse.js";
-import { ensureFerretDb } from "../../stack/ferretdb.js";
-import { DEFAULT_STACK_DIR, envLines, processAlive, readState, startStack, stateFile, type StackState } from "../../stack/stack.js";
+import { DEFAULT_STACK_DIR, envLines, processAlive, readState, stateFile, type StackState } from "../../stack/state.js";
 import { JOB_RUNS } from "../../stack/pipeline/store.js";
 import { ensureDir } from "../../util/fs.js";
 
@@ -57,6 +55,7 @@ function printReady(state: StackState): void {
 }
 
 async function upForeground(flags: UpFlags): Promise<void> {
+  const { startStack } = await import("../../stack/stack.js");
   const stack = await startStack({ ...parseUp(flags), log });
   printReady(stack.state);
   await new Promise<void>((resolveStop) => {
@@ -75,7 +74,7 @@ async function upDetached(flags: UpFlags, argv: string[]): Promise<void> {
   const existing = readState(dir);
   if (existing && processAlive(existing.pid)) throw new UserError(`a stack is already running from ${dir} (pid ${existing.pid})`);
   // install FerretDB here, in the foreground, so the user sees it happen
-  if (!options.mongoUrl) await ensureFerretDb(log);
+  if (!options.mongoUrl) await (await import("../../stack/ferretdb.js")).ensureFerretDb(log);
   await ensureDir(dir);
   const logFile = join(dir, "stack.log");
   const out = openSync(logFile, "a");
@@ -118,6 +117,7 @@ async function status(dir: string, json: boolean): Promise<number> {
   const report: Record<string, unknown> = { running, dir: resolve(dir) };
   if (state && running) {
     Object.assign(report, { pid: state.pid, s3Endpoint: state.s3Endpoint, mongoUrl: state.mongoUrl, startedAt: state.startedAt, options: state.options });
+    const { MongoClient } = await import("mongodb");
     const client = new MongoClient(state.mongoUrl, { serverSelectionTimeoutMS: 3000 });
     try {
       const db = client.db(state.database);
@@ -163,7 +163,7 @@ export function registerStack(program: Command): void {
     .command("install-db")
     .description(`build FerretDB ${"v1.24.2"} into the Go bin folder if it is not there yet, and print its path`)
     .action(async () => {
-      process.stdout.write((await ensureFerretDb(log)) + "\n");
+      process.stdout.write((await (await import("../../stack/ferretdb.js")).ensureFerretDb(log)) + "\n");
     });
   stack.command("down").description("stop a running stack").option(...dirOption).action(async (flags: { dir: string }) => down(flags.dir));
   stack
