@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MetricSummary, RunSummary } from "../scenarios/index.js";
 import { freePort } from "../src/stack/ferretdb.js";
 import { LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, startLocalS3, type LocalS3 } from "../src/stack/s3-server.js";
-import { hcsynth, hcsynthChild, tempDir } from "./support/cli.js";
+import { hcsynth, tempDir } from "./support/cli.js";
+import { startCli } from "./support/cli-async.js";
 
 const summaryOf = (dir: string): RunSummary => JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as RunSummary;
 const count = (m: MetricSummary | undefined): number => (m?.type === "counter" ? m.values.count : m?.type === "trend" ? m.count : m?.type === "rate" ? m.values.passes + m.values.fails : 0);
@@ -85,9 +86,9 @@ describe("observers against an unreachable database", () => {
   it("counts observer errors and ends by the drain deadline, the uploads unaffected", async () => {
     const out = tempDir();
     const port = await freePort();
-    const r = await hcsynthChild(
+    const r = await startCli(
       ["run", "smoke", "--target", "aws", "--endpoint", server.endpoint, "--bucket", "landing", "--allow-bucket", "landing", "--duration", "3s", "--observe", "landed,queries", "--mongo-url", `mongodb://u:secret-pw@127.0.0.1:${port}/qa_db`, "--allow-db", "qa_*", "--drain", "3s", "--out", out],
-      { AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY, AWS_REGION: "us-east-1" },
+      { env: { AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY, AWS_REGION: "us-east-1" } },
     ).done;
     expect(r.code, r.stderr).toBe(0);
     const s = summaryOf(out);
@@ -100,9 +101,9 @@ describe("observers against an unreachable database", () => {
   });
 
   it("refuses to observe a database outside the allow-list", async () => {
-    const r = await hcsynthChild(
+    const r = await startCli(
       ["run", "smoke", "--target", "aws", "--endpoint", server.endpoint, "--bucket", "landing", "--allow-bucket", "landing", "--duration", "1s", "--observe", "landed", "--mongo-url", "mongodb://127.0.0.1:1/prod", "--out", tempDir()],
-      { AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY, AWS_REGION: "us-east-1" },
+      { env: { AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY, AWS_REGION: "us-east-1" } },
     ).done;
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toMatch(/^hcsynth: database "prod" is not in the allow-list/);

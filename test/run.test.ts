@@ -13,12 +13,13 @@ import type { RunSummary } from "../scenarios/index.js";
 import { makeS3Client } from "../src/s3/client.js";
 import { LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, startLocalS3, type LocalS3 } from "../src/stack/s3-server.js";
 import { freePort } from "../src/stack/ferretdb.js";
-import { hcsynth, hcsynthChild, tempDir } from "./support/cli.js";
+import { hcsynth, tempDir } from "./support/cli.js";
+import { startCli } from "./support/cli-async.js";
 
 const CREDS = { AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY, AWS_REGION: "us-east-1", AWS_EC2_METADATA_DISABLED: "true" };
 
 /** The CLI as a child process that does not block this process, where the test's S3 server runs. */
-const cli = (args: string[], env: Record<string, string> = {}) => hcsynthChild(args, env).done;
+const cli = (args: string[], env: Record<string, string> = {}) => startCli(args, { env }).done;
 
 function summaryOf(dir: string): RunSummary {
   return JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as RunSummary;
@@ -199,7 +200,7 @@ describe("hcsynth run against an S3-compatible store (--target aws --endpoint)",
   it("the store dying mid-run: failures are counted, the run ends on time with a report and a non-zero exit", async () => {
     const other = await startLocalS3({ directory: tempDir("hcsynth-run-dying-"), port: await freePort(), onEvent: () => undefined });
     const out = tempDir();
-    const run = hcsynthChild(["run", "smoke", "--target", "aws", "--endpoint", other.endpoint, "--bucket", "landing", "--allow-bucket", "landing", "--duration", "6s", "--rate", "4", "--out", out], CREDS);
+    const run = startCli(["run", "smoke", "--target", "aws", "--endpoint", other.endpoint, "--bucket", "landing", "--allow-bucket", "landing", "--duration", "6s", "--rate", "4", "--out", out], { env: CREDS });
     // stop the server once uploads are flowing (the child reports nothing per upload: poll the bucket)
     const watcher = makeS3Client({ endpoint: other.endpoint, credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY } });
     const until = Date.now() + 30_000;
@@ -223,7 +224,7 @@ describe("hcsynth run against an S3-compatible store (--target aws --endpoint)",
 
   it("SIGINT stops gracefully and writes a partial report (exit 130)", async () => {
     const out = tempDir();
-    const run = hcsynthChild(["run", "smoke", ...awsArgs(), "--prefix", "sigint", "--duration", "60s", "--out", out], CREDS);
+    const run = startCli(["run", "smoke", ...awsArgs(), "--prefix", "sigint", "--duration", "60s", "--out", out], { env: CREDS });
     const until = Date.now() + 30_000;
     while ((await listAll(s3, "landing", "sigint/")).length < 2) {
       if (Date.now() > until) throw new Error(`no uploads arrived: ${run.stderrSoFar()}`);

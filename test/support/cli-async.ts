@@ -12,7 +12,7 @@ export interface CliOptions {
   exactEnv?: Record<string, string>;
 }
 
-export function startCli(args: string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
+export function startCli(args: string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult>; stderrSoFar: () => string } {
   const env = options.exactEnv ?? { ...process.env, ...options.env };
   const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
@@ -27,7 +27,7 @@ export function startCli(args: string[], options: CliOptions = {}): { child: Chi
       resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr });
     });
   });
-  return { child, done };
+  return { child, done, stderrSoFar: () => stderr };
 }
 
 export async function hcsynthAsync(args: string[], options: CliOptions = {}): Promise<CliResult> {

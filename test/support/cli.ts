@@ -1,5 +1,5 @@
 /** Runs the built hcsynth CLI (npm test builds it first) and captures its output. */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,13 +33,3 @@ export function readManifest(dir: string): ManifestLike {
   return JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as ManifestLike;
 }
 
-/** Starts the CLI without waiting: for tests that signal it or change its world while it runs. */
-export function hcsynthChild(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliResult>; stderrSoFar: () => string } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-  child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-  const done = new Promise<CliResult>((resolve) => child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr })));
-  return { child, done, stderrSoFar: () => stderr };
-}
