@@ -53,6 +53,36 @@ describe("observers against the local stack", () => {
     expect(failed?.type === "rate" && failed.values.rate).toBe(0);
   });
 
+  it("hcsynth observe: after a run made without observers, finds its objects and merges Glue and landed results into its report", () => {
+    const out = tempDir();
+    const run = hcsynth(["run", "smoke", "--target", "local", "--stack-dir", stackDir, "--duration", "2s", "--observe", "none", "--out", out]);
+    expect(run.code, run.stderr).toBe(0);
+    const before = summaryOf(out);
+    expect(before.metrics["glue_runs"]).toBeUndefined();
+    const r = hcsynth(["observe", "--run", before.run.id, "--summary", join(out, "summary.json"), "--stack-dir", stackDir, "--observe", "glue,landed", "--drain", "60s"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`run ${before.run.id}: 4 files found`);
+    const after = summaryOf(out);
+    // the run's own numbers are kept; the observers' are added
+    expect(after.metrics["uploads"]).toEqual(before.metrics["uploads"]);
+    expect(count(after.metrics["glue_runs"])).toBe(4);
+    expect(count(after.metrics["glue_queue_delay"])).toBe(4);
+    const landed = after.metrics["landed_ratio"];
+    expect(landed?.type === "rate" && landed.values.passes + landed.values.fails).toBe(4);
+    expect(after.series.columns).toEqual(expect.arrayContaining([...before.series.columns, "glue_waiting"]));
+    expect(after.series.rows.every((row) => row.length === after.series.columns.length)).toBe(true);
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain("glue_queue_delay");
+  });
+
+  it("hcsynth observe refuses a summary of another run, in one line", () => {
+    const out = tempDir();
+    const run = hcsynth(["run", "smoke", "--target", "local", "--stack-dir", stackDir, "--duration", "1s", "--observe", "none", "--out", out]);
+    expect(run.code, run.stderr).toBe(0);
+    const r = hcsynth(["observe", "--run", "some-other-run", "--summary", join(out, "summary.json"), "--stack-dir", stackDir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^hcsynth: .*summary\.json: is the summary of run smoke-\S+, not some-other-run$/);
+  });
+
   it("a Glue concurrency limit and start-up time make runs queue, and the queue shows in the metrics", async () => {
     const dir = join(tempDir("hcsynth-observers-queue-"), "stack");
     const up = hcsynth(["stack", "up", "--detach", "--dir", dir, "--max-concurrent-runs", "1", "--glue-startup-ms", "400"]);

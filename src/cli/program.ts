@@ -7,6 +7,7 @@ import { registerCorrupt } from "./commands/corrupt.js";
 import { registerStack } from "./commands/stack.js";
 import { registerRun } from "./commands/run.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerObserve } from "./commands/observe.js";
 import { registerReport } from "./commands/report.js";
 import { registerPush } from "./commands/push.js";
 import { registerSeed } from "./commands/seed.js";
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerStack(program);
   registerRun(program);
   registerDemo(program);
+  registerObserve(program);
   registerReport(program);
   registerPush(program);
   registerSeed(program);

@@ -97,7 +97,8 @@ function newRunId(scenario: string): string {
   return `${scenario}-${stamp}-${randomUUID().slice(0, 6)}`;
 }
 
-function evaluate(thresholds: readonly ParsedThreshold[], metrics: MetricsRegistry, elapsedMs: number, cliKeys: Set<string>): ThresholdResult[] {
+/** Each threshold judged against the metrics now (a threshold with no samples fails, as in k6). */
+export function evaluate(thresholds: readonly ParsedThreshold[], metrics: MetricsRegistry, elapsedMs: number, cliKeys: Set<string>): ThresholdResult[] {
   return thresholds.map((t) => {
     const actual = metrics.valueFor(t, elapsedMs);
     return { metric: t.metric.key, expression: t.expression, ok: actual !== null && compare(actual, t.operator, t.value), actual, abortOnFail: t.abortOnFail, source: cliKeys.has(t.metric.key) ? "cli" : "scenario" };
