@@ -59,11 +59,11 @@ describe("observers against the local stack", () => {
     expect(run.code, run.stderr).toBe(0);
     const before = summaryOf(out);
     expect(before.metrics["glue_runs"]).toBeUndefined();
-    const r = hcsynth(["observe", "--run", before.run.id, "--summary", join(out, "summary.json"), "--stack-dir", stackDir, "--observe", "glue,landed", "--drain", "60s"]);
+    const r = hcsynth(["observe", "--run", before.run.id, "--summary", join(out, "summary.json"), "--stack-dir", stackDir, "--observe", "glue,landed", "--drain", "10s"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`run ${before.run.id}: 4 files found`);
     const after = summaryOf(out);
-    // the run's own numbers are kept; the observers' are added
+    // the run's own numbers are kept; the observers' are added (smoke has no reference data: claims of members not loaded never land, so the drain ends it)
     expect(after.metrics["uploads"]).toEqual(before.metrics["uploads"]);
     expect(count(after.metrics["glue_runs"])).toBe(4);
     expect(count(after.metrics["glue_queue_delay"])).toBe(4);

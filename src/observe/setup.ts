@@ -37,6 +37,8 @@ export interface ObserveSettings {
   glueEndpoint?: string;
   /** The job argument naming the S3 key (default --s3_key). */
   glueKeyArgument?: string;
+  /** Glue runs from this time on are the run's (default: from now). */
+  since?: Date;
 }
 
 export interface BuiltObservers {
@@ -85,7 +87,7 @@ function parametersOf(run: ObservedRun, file: UploadedFile): QueryParameters[] {
 export async function buildObservers(settings: ObserveSettings, run: ObservedRun): Promise<BuiltObservers> {
   const names = settings.observe;
   if (names.length === 0) return { observers: [], close: async () => undefined };
-  const since = new Date(Date.now() - 1000);
+  const since = settings.since ?? new Date(Date.now() - 1000);
   const observers: Observer[] = [];
   const closers: (() => Promise<void>)[] = [];
   let database: Db | undefined;

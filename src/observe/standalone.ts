@@ -78,7 +78,8 @@ export async function observeRun(options: StandaloneOptions): Promise<RunSummary
     options.log(`run ${run.id}: ${first.length} files found under s3://${target.bucket}/${root}`);
     const iterations = Math.max(1, ...first.map((f) => f.iteration + 1));
     const world = createWorld(resolveWorldConfig(scenarioWorldConfig(scenario, iterations * 2)));
-    built = await buildObservers(options.settings, { runId: run.id, scenario, world, target });
+    // the run's Glue runs may all be over already: look back to its start
+    built = await buildObservers({ since: new Date(Date.parse(run.startedAt) - 1000), ...options.settings }, { runId: run.id, scenario, world, target });
     // the series keeps the run's own timeline: second 0 is the run's start
     const series = new SeriesRecorder(performance.now() - Math.max(0, Date.now() - Date.parse(run.startedAt)));
     const error = (observer: string, message: string): void => {
