@@ -1,4 +1,5 @@
 /** Parsers for option values: each throws a UserError naming the option and the bad value. */
+import { parseDuration } from "../../scenarios/duration.js";
 import { UserError } from "./errors.js";
 
 export function wholeNumber(flag: string, min = 0, max = Number.MAX_SAFE_INTEGER): (raw: string) => number {
@@ -52,4 +53,16 @@ export function oneOf<T extends string>(flag: string, allowed: readonly T[]): (r
     if (!(allowed as readonly string[]).includes(raw)) throw new UserError(`${flag} ${JSON.stringify(raw)}: expected one of ${allowed.join(", ")}`);
     return raw as T;
   };
+}
+
+/** commander's accumulator for a repeatable option. */
+export const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** A k6-style duration flag (30s, 5m, 1h30m) in milliseconds. */
+export function durationMs(flag: string, raw: string): number {
+  try {
+    return parseDuration(raw, flag);
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
 }

@@ -16,7 +16,7 @@ import { createReadStream } from "node:fs";
 import { MongoClient, type Db, type Document } from "mongodb";
 import { UserError } from "../cli/errors.js";
 import { analyze, extract, type LoadDoc } from "../stack/etl/index.js";
-import { ensureIndexes, NATURAL_KEYS, type TargetCollection } from "../stack/pipeline/store.js";
+import { ensureIndexes, groupKeys, NATURAL_KEYS, type TargetCollection } from "../stack/pipeline/store.js";
 import { readFileSet, type SetFile } from "../push/files.js";
 import { resolveMongoTarget } from "../target/mongo-target.js";
 import { redactMessage } from "../target/redact.js";
@@ -93,13 +93,7 @@ function content(doc: Document): string {
 const keyString = (key: Record<string, string>): string => canonical(key);
 
 function keyFilter(keys: Record<string, string>[]): Document {
-  const single = new Map<string, string[]>();
-  const compound: Record<string, string>[] = [];
-  for (const key of keys) {
-    const fields = Object.keys(key);
-    if (fields.length === 1) single.set(fields[0]!, [...(single.get(fields[0]!) ?? []), key[fields[0]!]!]);
-    else compound.push(key);
-  }
+  const { single, compound } = groupKeys(keys);
   const clauses: Document[] = [...[...single].map(([field, values]) => ({ [field]: { $in: values } })), ...compound];
   return clauses.length === 1 ? clauses[0]! : { $or: clauses };
 }

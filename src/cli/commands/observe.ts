@@ -1,7 +1,6 @@
 /** `hcsynth observe --run RUN_ID`: a thin shell over src/observe/standalone.ts. */
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
-import { parseDuration } from "../../../scenarios/index.js";
 import { OBSERVER_NAMES, type ObserverName } from "../../observe/setup.js";
 import { observeRun } from "../../observe/standalone.js";
 import { summaryTable } from "../../report/console-table.js";
@@ -10,7 +9,7 @@ import { loadScenario } from "../../run/scenario-source.js";
 import { DEFAULT_STACK_DIR } from "../../stack/state.js";
 import { layerTargetSettings } from "../../target/settings.js";
 import { UserError } from "../errors.js";
-import { list } from "../parse.js";
+import { collect, durationMs, list } from "../parse.js";
 import { readSummaryFile } from "./report.js";
 
 interface ObserveFlags {
@@ -29,16 +28,6 @@ interface ObserveFlags {
   glueKeyArg?: string;
   watch: string;
   drain: string;
-}
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-function duration(flag: string, raw: string): number {
-  try {
-    return parseDuration(raw, flag);
-  } catch (error) {
-    throw new UserError((error as Error).message);
-  }
 }
 
 export function registerObserve(program: Command): void {
@@ -85,8 +74,8 @@ export function registerObserve(program: Command): void {
             ...(flags.glueEndpoint ? { glueEndpoint: flags.glueEndpoint } : {}),
             ...(flags.glueKeyArg ? { glueKeyArgument: flags.glueKeyArg } : {}),
           },
-          watchMs: duration("--watch", flags.watch),
-          drainMs: duration("--drain", flags.drain),
+          watchMs: durationMs("--watch", flags.watch),
+          drainMs: durationMs("--drain", flags.drain),
           interrupt: interrupt.signal,
           log: (line) => process.stderr.write(`hcsynth observe: ${line}\n`),
         });

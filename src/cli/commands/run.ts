@@ -2,7 +2,7 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { BUILTIN_SCENARIOS, formatDuration, parseDuration, profileDurationMs, QUERY_NAMES } from "../../../scenarios/index.js";
+import { BUILTIN_SCENARIOS, formatDuration, profileDurationMs, QUERY_NAMES } from "../../../scenarios/index.js";
 import { buildObservers, OBSERVER_NAMES, type ObserverName } from "../../observe/setup.js";
 import { summaryTable } from "../../report/console-table.js";
 import { writeReports } from "../../report/write.js";
@@ -12,7 +12,7 @@ import { DEFAULT_STACK_DIR } from "../../stack/stack.js";
 import { layerTargetSettings } from "../../target/settings.js";
 import { resolveMongoTarget } from "../../target/mongo-target.js";
 import { UserError } from "../errors.js";
-import { list, oneOf, wholeNumber } from "../parse.js";
+import { collect, durationMs, list, oneOf, wholeNumber } from "../parse.js";
 
 interface RunFlags {
   target: string;
@@ -42,16 +42,6 @@ interface RunFlags {
   glueRegion?: string;
   glueEndpoint?: string;
   glueKeyArg?: string;
-}
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-function parseDurationFlag(flag: string, raw: string): number {
-  try {
-    return parseDuration(raw, flag);
-  } catch (error) {
-    throw new UserError((error as Error).message);
-  }
 }
 
 function positiveNumber(flag: string, raw: string): number {
@@ -104,7 +94,7 @@ export function registerRun(program: Command): void {
       }
       // a database given for the observers passes the allow-list before anything starts
       if (flags.mongoUrl !== undefined) resolveMongoTarget({ mongoUrl: flags.mongoUrl, db: flags.db, allowDatabases: settings.allowDatabases, stackDir: flags.stackDir });
-      const drainMs = flags.drain === undefined ? undefined : parseDurationFlag("--drain", flags.drain);
+      const drainMs = flags.drain === undefined ? undefined : durationMs("--drain", flags.drain);
       const upload: Record<string, number> = {};
       if (flags.multipartThreshold !== undefined) upload["multipartThreshold"] = wholeNumber("--multipart-threshold", 1)(flags.multipartThreshold);
       if (flags.partSize !== undefined) upload["partSize"] = wholeNumber("--part-size", 5 * 1024 * 1024, 5 * 1024 ** 3)(flags.partSize);

@@ -5,7 +5,7 @@
  */
 import type { Db, Document } from "mongodb";
 import type { LoadDoc, Rejection } from "../etl/types.js";
-import { NATURAL_KEYS, REJECTIONS, type RejectionDoc, type TargetCollection } from "./store.js";
+import { groupKeys, NATURAL_KEYS, REJECTIONS, type RejectionDoc, type TargetCollection } from "./store.js";
 
 export interface SourceRef {
   bucket: string;
@@ -104,13 +104,7 @@ async function withCollectionLock(name: string, work: () => Promise<void>): Prom
 async function replaceByKey(db: Db, name: string, keys: Record<string, string>[], documents: Document[]): Promise<void> {
   const collection = db.collection(name);
   await withCollectionLock(name, async () => {
-    const single = new Map<string, string[]>();
-    const compound: Record<string, string>[] = [];
-    for (const key of keys) {
-      const fields = Object.keys(key);
-      if (fields.length === 1) single.set(fields[0]!, [...(single.get(fields[0]!) ?? []), key[fields[0]!]!]);
-      else compound.push(key);
-    }
+    const { single, compound } = groupKeys(keys);
     for (const [field, values] of single) await collection.deleteMany({ [field]: { $in: values } });
     if (compound.length > 0) await collection.deleteMany({ $or: compound });
     await collection.insertMany(documents, { ordered: false });

@@ -77,3 +77,18 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await db.collection(REJECTIONS).createIndex({ "source.key": 1 }, { name: "source_key" });
   await db.collection(INTERCHANGES).createIndex({ controlNumber: 1, sender: 1 }, { name: "control_number" });
 }
+
+/** Natural keys grouped for queries: one-field keys by field (for `$in`), compound keys (an 834 dependent's) as they are. */
+export function groupKeys(keys: readonly Record<string, string>[]): { single: Map<string, string[]>; compound: Record<string, string>[] } {
+  const single = new Map<string, string[]>();
+  const compound: Record<string, string>[] = [];
+  for (const key of keys) {
+    const fields = Object.keys(key);
+    if (fields.length === 1) {
+      const list = single.get(fields[0]!);
+      if (list) list.push(key[fields[0]!]!);
+      else single.set(fields[0]!, [key[fields[0]!]!]);
+    } else compound.push(key);
+  }
+  return { single, compound };
+}
