@@ -5,10 +5,10 @@
  */
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { rename, rm } from "node:fs/promises";
+import { open, rename, rm } from "node:fs/promises";
 import { ensureDir } from "../util/fs.js";
 import { dirname, join } from "node:path";
-import { Transform, type TransformCallback } from "node:stream";
+import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { plannedFileDefect, renderFile, type DefectEntry, type ExpectedCounts, type FileSpec, type RenderCounts, type World } from "../../generators/index.js";
@@ -71,6 +71,20 @@ class HashTap extends Transform {
   }
 }
 
+/** Writes each chunk and waits for it before taking the next (so a reused buffer is safe), hashing as it goes. */
+async function writeDirect(path: string, source: AsyncIterable<Buffer>, tap: HashTap): Promise<void> {
+  const file = await open(path, "w");
+  try {
+    for await (const bytes of source) {
+      tap.hash.update(bytes);
+      tap.bytes += bytes.length;
+      for (let at = 0; at < bytes.length; ) at += (await file.write(bytes, at, bytes.length - at)).bytesWritten;
+    }
+  } finally {
+    await file.close();
+  }
+}
+
 export async function writePlannedFile(
   world: World,
   spec: FileSpec,
@@ -81,8 +95,10 @@ export async function writePlannedFile(
   const partial = `${target}.partial`;
   await ensureDir(dirname(target));
   let counts: RenderCounts = { records: 0, lines: 0 };
-  // Small text chunks keep V8's string ropes short-lived; they are packed into 1 MiB buffers for the stream.
-  async function* chunks(): AsyncGenerator<Buffer> {
+  // Small text chunks keep V8's string ropes short-lived; they are packed into 1 MiB buffers. With
+  // `reuse`, one buffer serves the whole file: the consumer must be done with a chunk before it asks
+  // for the next (a file written chunk by chunk), so no garbage buffers pile up outside the JS heap.
+  async function* chunks(reuse: boolean): AsyncGenerator<Buffer> {
     let done = 0;
     const it = renderFile(world, spec, {
       chunkChars: 16_384,
@@ -110,7 +126,7 @@ export async function writePlannedFile(
       }
       if (used + text.length * 3 > buffer.length) {
         if (used > 0) yield buffer.subarray(0, used);
-        buffer = Buffer.allocUnsafe(Math.max(OUTPUT_BUFFER_BYTES, text.length * 3));
+        if (!reuse || text.length * 3 > buffer.length) buffer = Buffer.allocUnsafe(Math.max(OUTPUT_BUFFER_BYTES, text.length * 3));
         used = 0;
       }
       used += buffer.write(text, used, "utf8");
@@ -118,11 +134,13 @@ export async function writePlannedFile(
     if (used > 0) yield buffer.subarray(0, used);
   }
   const tap = new HashTap();
+  // gzip: one chunk ahead at most (Readable.from's default is 16)
+  const source = (): Readable => Readable.from(chunks(false), { objectMode: true, highWaterMark: 1 });
   const fileDefect = spec.defects ? plannedFileDefect(world, spec, spec.defects)?.code : undefined;
   try {
-    if (!options.gzip || fileDefect === "FILE_GZIP_NOT_GZIP") await pipeline(chunks(), tap, createWriteStream(partial));
-    else if (fileDefect === "FILE_GZIP_CORRUPT") await pipeline(chunks(), createGzip({ level: 6 }), new CorruptAfter(CORRUPT_GZIP_AT), tap, createWriteStream(partial));
-    else await pipeline(chunks(), createGzip({ level: 6 }), tap, createWriteStream(partial));
+    if (!options.gzip || fileDefect === "FILE_GZIP_NOT_GZIP") await writeDirect(partial, chunks(true), tap);
+    else if (fileDefect === "FILE_GZIP_CORRUPT") await pipeline(source(), createGzip({ level: 6 }), new CorruptAfter(CORRUPT_GZIP_AT), tap, createWriteStream(partial));
+    else await pipeline(source(), createGzip({ level: 6 }), tap, createWriteStream(partial));
     await rename(partial, target);
   } catch (error) {
     await rm(partial, { force: true });

@@ -9,6 +9,9 @@ import type { MetricDefinition } from "../../scenarios/index.js";
 import type { MetricsRegistry } from "../run/metrics.js";
 import type { SeriesRecorder } from "../run/series.js";
 
+export const OBSERVER_NAMES = ["glue", "landed", "queries"] as const;
+export type ObserverName = (typeof OBSERVER_NAMES)[number];
+
 /** A file the run uploaded, as observers see it. */
 export interface UploadedFile {
   bucket: string;

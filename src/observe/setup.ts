@@ -11,15 +11,14 @@ import { processAlive, readState } from "../stack/stack.js";
 import { resolveMongoTarget } from "../target/mongo-target.js";
 import { UserError } from "../cli/errors.js";
 import { LandedObserver, type NaturalKeys } from "./landed-observer.js";
-import type { Observer, UploadedFile } from "./observer.js";
+import type { Observer, ObserverName, UploadedFile } from "./observer.js";
 import { QueryObserver } from "./query-observer.js";
 import { AwsGlueRunSource } from "./glue/aws-source.js";
 import { GlueObserver } from "./glue/glue-observer.js";
 import { LocalGlueRunSource } from "./glue/local-source.js";
 import type { QueryParameters } from "./queries.js";
 
-export const OBSERVER_NAMES = ["glue", "landed", "queries"] as const;
-export type ObserverName = (typeof OBSERVER_NAMES)[number];
+export { OBSERVER_NAMES, type ObserverName } from "./observer.js";
 
 export interface ObserveSettings {
   observe: ObserverName[];

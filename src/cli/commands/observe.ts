@@ -1,8 +1,7 @@
 /** `hcsynth observe --run RUN_ID`: a thin shell over src/observe/standalone.ts. */
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
-import { OBSERVER_NAMES, type ObserverName } from "../../observe/setup.js";
-import { observeRun } from "../../observe/standalone.js";
+import { OBSERVER_NAMES, type ObserverName } from "../../observe/observer.js";
 import { summaryTable } from "../../report/console-table.js";
 import { writeReports } from "../../report/write.js";
 import { loadScenario } from "../../run/scenario-source.js";
@@ -56,6 +55,7 @@ export function registerObserve(program: Command): void {
       const settings = layerTargetSettings({ configFile: flags.config, env: process.env, flags: { allowDb: flags.allowDb } });
       const scenario = loadScenario(summary.run.scenario);
       const observe: ObserverName[] = flags.observe !== undefined ? list("--observe", OBSERVER_NAMES)(flags.observe) : ((scenario.observe?.length ? scenario.observe : ["glue", "landed"]) as ObserverName[]);
+      const { observeRun } = await import("../../observe/standalone.js");
       const interrupt = new AbortController();
       const onSignal = (): void => interrupt.abort("SIGINT");
       process.on("SIGINT", onSignal);

@@ -3,12 +3,11 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { BUILTIN_SCENARIOS, formatDuration, profileDurationMs, QUERY_NAMES } from "../../../scenarios/index.js";
-import { buildObservers, OBSERVER_NAMES, type ObserverName } from "../../observe/setup.js";
+import { OBSERVER_NAMES, type ObserverName } from "../../observe/observer.js";
 import { summaryTable } from "../../report/console-table.js";
 import { writeReports } from "../../report/write.js";
-import { runScenario } from "../../run/run.js";
 import { loadScenario } from "../../run/scenario-source.js";
-import { DEFAULT_STACK_DIR } from "../../stack/stack.js";
+import { DEFAULT_STACK_DIR } from "../../stack/state.js";
 import { layerTargetSettings } from "../../target/settings.js";
 import { resolveMongoTarget } from "../../target/mongo-target.js";
 import { UserError } from "../errors.js";
@@ -108,6 +107,8 @@ export function registerRun(program: Command): void {
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
       const tty = process.stderr.isTTY === true;
+      // the AWS SDK and the database driver load only when a run starts (other commands start faster and lighter)
+      const [{ runScenario }, { buildObservers }] = await Promise.all([import("../../run/run.js"), import("../../observe/setup.js")]);
       try {
         const { summary } = await runScenario({
           scenario: scenarioArg,
