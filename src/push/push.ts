@@ -203,9 +203,11 @@ export async function push(options: PushOptions): Promise<PushResult> {
   const gate = rateGate(options.rate, options.signal);
   options.onStart?.(set.files.length, set.files.reduce((n, f) => n + f.bytes, 0));
   // data files first; the manifest (and its companions) last, once every data file is there
-  // reference data (eligibility, providers) first: a pipeline checks claims against it
+  // reference data (eligibility, providers) first: a pipeline checks claims against it; within each,
+  // the largest files first, so that no big file starts last and keeps the others waiting at the end
   const rank = (f: SetFile): number => (f.kind === "eligibility" || f.kind === "providers" ? 0 : 1);
-  const data = set.manifest ? set.files.filter((f) => f.sha256 !== undefined).sort((a, b) => rank(a) - rank(b)) : set.files;
+  const bySize = (a: SetFile, b: SetFile): number => b.bytes - a.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const data = set.manifest ? set.files.filter((f) => f.sha256 !== undefined).sort((a, b) => rank(a) - rank(b) || bySize(a, b)) : [...set.files].sort(bySize);
   const last = set.manifest ? set.files.filter((f) => f.sha256 === undefined) : [];
 
   let listed: Map<string, number> | null = null;
