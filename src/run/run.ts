@@ -56,6 +56,8 @@ export interface RunOptions {
   /** `METRIC=EXPRESSION` flags. */
   thresholds: string[];
   upload?: Partial<UploadSettings>;
+  /** Pipeline settings of a local stack started for the run (over the scenario's `stack`). */
+  stack?: { maxConcurrentRuns?: number; glueStartupMs?: number };
   /** Generation worker threads. */
   workers: number;
   /** Aborted on SIGINT: a graceful stop with a partial report. */
@@ -127,7 +129,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     allowBuckets: options.allowBuckets,
     stackDir: options.stackDir,
     maxSockets: Math.max(scenario.maxInFlight * settings.queueSize, 16),
-    ...(scenario.stack ? { stackSettings: scenario.stack } : {}),
+    ...(scenario.stack || options.stack ? { stackSettings: { ...scenario.stack, ...options.stack } } : {}),
     log: options.log,
   });
   const metrics = new MetricsRegistry({ ...RUN_METRICS, ...OBSERVER_METRICS, ...extra });

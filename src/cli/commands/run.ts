@@ -41,6 +41,8 @@ interface RunFlags {
   glueRegion?: string;
   glueEndpoint?: string;
   glueKeyArg?: string;
+  maxConcurrentRuns?: string;
+  glueStartupMs?: string;
 }
 
 function positiveNumber(flag: string, raw: string): number {
@@ -80,6 +82,8 @@ export function registerRun(program: Command): void {
     .option("--glue-region <region>", "the Glue job's region (default: the target's)")
     .option("--glue-endpoint <url>", "a Glue API endpoint override (an emulator)")
     .option("--glue-key-arg <arg>", "the job argument naming the S3 key (default --s3_key)")
+    .option("--max-concurrent-runs <n>", "a local stack started for the run: Glue runs at once (default: the scenario's, else 4)")
+    .option("--glue-startup-ms <ms>", "a local stack started for the run: each Glue run's start-up time (default: the scenario's, else 0)")
     .option("--query-rate <name=n>", "queries per second of one query of the mix (repeatable; 0 turns it off)", collect, [])
     .action(async (scenarioArg: string, flags: RunFlags) => {
       const target = oneOf("--target", ["local", "aws"] as const)(flags.target);
@@ -124,6 +128,14 @@ export function registerRun(program: Command): void {
           seed: flags.seed === undefined ? undefined : wholeNumber("--seed", 0, 0xffffffff)(flags.seed),
           thresholds: flags.threshold,
           upload,
+          ...(flags.maxConcurrentRuns !== undefined || flags.glueStartupMs !== undefined
+            ? {
+                stack: {
+                  ...(flags.maxConcurrentRuns !== undefined ? { maxConcurrentRuns: wholeNumber("--max-concurrent-runs", 1, 1000)(flags.maxConcurrentRuns) } : {}),
+                  ...(flags.glueStartupMs !== undefined ? { glueStartupMs: wholeNumber("--glue-startup-ms", 0, 600_000)(flags.glueStartupMs) } : {}),
+                },
+              }
+            : {}),
           workers: flags.workers === undefined ? Math.max(1, availableParallelism() - 1) : wholeNumber("--workers", 1, 64)(flags.workers),
           interrupt: interrupt.signal,
           drainMs,
