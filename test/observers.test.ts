@@ -104,6 +104,21 @@ describe("observers against the local stack", () => {
   });
 });
 
+describe("a local stack started by the run", () => {
+  it("takes --max-concurrent-runs and --glue-startup-ms, so a burst queues", () => {
+    const dir = join(tempDir("hcsynth-observers-own-"), "stack");
+    const out = tempDir();
+    const r = hcsynth(["run", "smoke", "--target", "local", "--stack-dir", dir, "--duration", "2s", "--rate", "4", "--observe", "glue", "--max-concurrent-runs", "1", "--glue-startup-ms", "400", "--drain", "60s", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("starting one for this command");
+    const m = summaryOf(out).metrics;
+    expect(count(m["glue_runs"])).toBe(8);
+    const queue = m["glue_queue_delay"];
+    // one run at a time, each at least 400 ms: eight files in 2 s wait for each other
+    expect(queue?.type === "trend" && queue.values.max).toBeGreaterThan(1500);
+  });
+});
+
 describe("observers against an unreachable database", () => {
   let server: LocalS3;
   beforeAll(async () => {
