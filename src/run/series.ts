@@ -30,11 +30,13 @@ export class SeriesRecorder {
     return bucket;
   }
 
-  private column(name: string): number {
+  /** A column's index, created on first use; a count column (made by add) is 0, not null, where nothing happened. */
+  private column(name: string, count = false): number {
     let i = this.columns.indexOf(name);
     if (i < 0) {
       i = this.columns.push(name) - 1;
-      for (const row of this.rows) row.push(null);
+      if (count) this.counts.add(i);
+      for (const row of this.rows) row.push(count ? 0 : null);
     }
     return i;
   }
@@ -51,7 +53,7 @@ export class SeriesRecorder {
 
   /** Adds `n` to a count column in the current second. */
   add(name: string, n: number, nowMs: number): void {
-    const c = this.column(name);
+    const c = this.column(name, true);
     const r = this.row(this.bucketOf(nowMs));
     r[c] = (r[c] ?? 0) + n;
   }
