@@ -15,7 +15,7 @@ import { interchangeControlNumber } from "../writers/x12/envelope.js";
 import { resolveX12Options, type X12Options } from "../writers/x12/options.js";
 import { defectByCode, expectedOutcome, formatFamily, type DefectDefinition, type DefectLevel, type ExpectedOutcome } from "./catalogue.js";
 import { canMutate, mutateRecord } from "./mutations.js";
-import { fileCandidates, fileDefectFor, recordCandidates, recordDefectFor, recordTag, stringTag, type DefectOptions } from "./selection.js";
+import { fileCandidates, fileDefectFor, recordCandidates, recordDefectDraw, recordDefectFor, recordTag, stringTag, type DefectOptions } from "./selection.js";
 import { hash3 } from "../core/random.js";
 
 export interface DefectLocator {
@@ -316,8 +316,36 @@ export function* renderWithDefects(
     }
     return true;
   };
+  const drawn = recordDefectDraw(world, tag, options.rate, recordDefs);
+  // Records drawn for no defect are written as in a clean file, through the writer's fast path where
+  // it has one, while no file-level defect needs to see each record's text.
+  const writeIndex = kind !== "providers" && writer.writeIndex !== undefined ? writer.writeIndex.bind(writer) : undefined;
+  const perRecordText = fileCode === "FILE_MIXED_LINE_ENDINGS" || fileCode === "NDJSON_JSON_ARRAY" || (isX12 && fileDef?.level === "transaction");
+  const plainEmit = fileCode !== "CSV_WRONG_DELIMITER" && fileCode !== "CSV_MISSING_COLUMN" && fileCode !== "FILE_BOM";
   for (let i = spec.firstIndex; i <= spec.lastIndex && !truncated; i++) {
     if (writer.acceptsIndex && !writer.acceptsIndex(i)) continue;
+    if (!drawn(i) && (!perRecordText || transactionPatched) && !(targeted && !targetDone && i >= midIndex)) {
+      let text: string;
+      if (writeIndex !== undefined) {
+        const t = writeIndex(i);
+        if (t === undefined) continue;
+        text = t;
+      } else {
+        record = entityOf(world, kind, i);
+        if (!writer.accepts(record)) continue;
+        text = writer.write(record);
+        if (kind === "providers") previousNpi = (record as Provider).npi;
+      }
+      records++;
+      if (plainEmit) buffer += text;
+      else emit(text);
+      if (buffer.length >= hooks.chunkChars) {
+        hooks.onProgress?.(i - spec.firstIndex + 1);
+        if (buffer) yield buffer;
+        resetBuffer();
+      }
+      continue;
+    }
     record = entityOf(world, kind, i);
     if (!writer.accepts(record)) continue;
     const d = recordDefectFor(world, tag, i, options.rate, recordDefs, usable);
@@ -336,7 +364,9 @@ export function* renderWithDefects(
       field = "line";
     } else {
       const rng = rngFor(world.seed, "defect", hash3(world.seed, stringTag(`mutation:${kind}/${formatFamily(spec.format)}`), i));
-      const context = kind === "claims" || kind === "encounters" ? { memberSpans: memberOfClaim(record as Claim).spans } : { previousNpi };
+      // only a claim moved outside eligibility needs its member's spans
+      const context =
+        kind === "claims" || kind === "encounters" ? (d.code === "REC_OUTSIDE_ELIGIBILITY" ? { memberSpans: memberOfClaim(record as Claim).spans } : {}) : { previousNpi };
       const mutation = mutateRecord(world, kind, d.code, record as never, rng, context);
       texts = mutation.records.map((r) => writer.write(r));
       lastWritten = mutation.records[mutation.records.length - 1];
