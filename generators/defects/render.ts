@@ -84,6 +84,13 @@ function countFrom(text: string, needle: string, from: number): number {
   return n;
 }
 
+/** Occurrences of `needle` that start in text[from, to). */
+function countBetween(text: string, needle: string, from: number, to: number): number {
+  let n = 0;
+  for (let at = text.indexOf(needle, from); at >= 0 && at < to; at = text.indexOf(needle, at + 1)) n++;
+  return n;
+}
+
 function countOf(text: string, needle: string): number {
   let n = 0;
   for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) n++;
@@ -165,7 +172,18 @@ export function* renderWithDefects(
   let countedSegments = 1;
   let countedTo = 0;
   let buffer = "";
+  // Record-level locators' lines, resolved at the next count: a count reads the buffer whole, which
+  // copies it into one flat string, so the buffer is counted once per chunk rather than at each defect.
+  const deferredLines: { locator: DefectLocator; offset: number }[] = [];
   const sync = (): void => {
+    for (let k = 0; k < deferredLines.length; k++) {
+      const { locator, offset } = deferredLines[k]!;
+      countedLines += countBetween(buffer, "\n", countedTo, offset);
+      if (isX12) countedSegments += countBetween(buffer, t, countedTo, offset);
+      countedTo = offset;
+      locator.line = countedLines;
+    }
+    deferredLines.length = 0;
     if (countedTo < buffer.length) {
       countedLines += countFrom(buffer, "\n", countedTo);
       if (isX12) countedSegments += countFrom(buffer, t, countedTo);
@@ -391,7 +409,9 @@ export function* renderWithDefects(
           locator.segment = segmentNow() + countOf(text.slice(0, Math.max(0, at)), t);
           if (x12.newline) locator.line = lineNow() + countOf(text.slice(0, Math.max(0, at)), "\n");
         } else {
-          locator.line = lineNow();
+          // the line where the text starts, counted at the next count (the key order stays that of an eager count)
+          locator.line = 0;
+          deferredLines.push({ locator, offset: buffer.length });
         }
         const en = entry(d, locator);
         entries.push(en);
@@ -456,6 +476,7 @@ export function* renderWithDefects(
   hooks.onProgress?.(spec.lastIndex - spec.firstIndex + 1);
   for (const p of pending) yield p;
   if (buffer) yield buffer;
+  sync(); // the lines of the last chunk's locators
 
   if (fileDef && (fileCode === "FILE_BOM" || fileCode === "FILE_MIXED_LINE_ENDINGS" || fileCode === "FILE_GZIP_NOT_GZIP" || fileCode === "FILE_GZIP_CORRUPT" || fileCode === "CSV_WRONG_DELIMITER" || fileCode === "CSV_MISSING_COLUMN")) {
     entries.unshift(entry(fileDef, fileCode === "CSV_MISSING_COLUMN" ? { line: 1, field: "column 2" } : fileCode === "FILE_BOM" ? { line: 1 } : {}));
