@@ -340,30 +340,53 @@ export function* renderWithDefects(
   const writeIndex = kind !== "providers" && writer.writeIndex !== undefined ? writer.writeIndex.bind(writer) : undefined;
   const perRecordText = fileCode === "FILE_MIXED_LINE_ENDINGS" || fileCode === "NDJSON_JSON_ARRAY" || (isX12 && fileDef?.level === "transaction");
   const plainEmit = fileCode !== "CSV_WRONG_DELIMITER" && fileCode !== "CSV_MISSING_COLUMN" && fileCode !== "FILE_BOM";
-  for (let i = spec.firstIndex; i <= spec.lastIndex && !truncated; i++) {
-    if (writer.acceptsIndex && !writer.acceptsIndex(i)) continue;
-    if (!drawn(i) && (!perRecordText || transactionPatched) && !(targeted && !targetDone && i >= midIndex)) {
+  const acceptsIndex = writer.acceptsIndex?.bind(writer);
+  const chunkChars = hooks.chunkChars;
+  /**
+   * Writes records from..to as in a clean file, up to the first one drawn for a defect or until the
+   * chunk is full; returns the index after the last one written. A small function of its own, so
+   * the JIT compiles it (the writer inlined) apart from the rest of this generator.
+   */
+  const cleanRun = (from: number, to: number): number => {
+    for (let i = from; i <= to; i++) {
+      if (acceptsIndex !== undefined && !acceptsIndex(i)) continue;
+      if (drawn(i)) return i;
       let text: string;
       if (writeIndex !== undefined) {
         const t = writeIndex(i);
         if (t === undefined) continue;
         text = t;
       } else {
-        record = entityOf(world, kind, i);
-        if (!writer.accepts(record)) continue;
-        text = writer.write(record);
-        if (kind === "providers") previousNpi = (record as Provider).npi;
+        const r = entityOf(world, kind, i);
+        if (!writer.accepts(r)) continue;
+        text = writer.write(r);
+        if (kind === "providers") previousNpi = (r as Provider).npi;
       }
       records++;
       if (plainEmit) buffer += text;
       else emit(text);
-      if (buffer.length >= hooks.chunkChars) {
-        hooks.onProgress?.(i - spec.firstIndex + 1);
-        if (buffer) yield buffer;
-        resetBuffer();
-      }
-      continue;
+      if (buffer.length >= chunkChars) return i + 1;
     }
+    return to + 1;
+  };
+  for (let i = spec.firstIndex; i <= spec.lastIndex && !truncated; i++) {
+    if (!perRecordText || transactionPatched) {
+      // the records before the next drawn one (or the middle record a targeted file defect breaks)
+      const end = targeted && !targetDone ? Math.min(spec.lastIndex, midIndex - 1) : spec.lastIndex;
+      if (i <= end) {
+        const next = cleanRun(i, end);
+        if (buffer.length >= chunkChars) {
+          hooks.onProgress?.(next - spec.firstIndex);
+          if (buffer) yield buffer;
+          resetBuffer();
+        }
+        if (next > i) {
+          i = next - 1;
+          continue;
+        }
+      }
+    }
+    if (writer.acceptsIndex && !writer.acceptsIndex(i)) continue;
     record = entityOf(world, kind, i);
     if (!writer.accepts(record)) continue;
     const d = recordDefectFor(world, tag, i, options.rate, recordDefs, usable);
