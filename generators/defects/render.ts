@@ -316,6 +316,7 @@ export function* renderWithDefects(
   let lastWritten: unknown;
 
   const tag = recordTag(kind, spec.format);
+  const mutationTag = stringTag(`mutation:${kind}/${formatFamily(spec.format)}`);
   let record: unknown;
   const usable = (d: DefectDefinition): boolean => {
     if (d.code === "NDJSON_NOT_JSON") return true;
@@ -404,7 +405,7 @@ export function* renderWithDefects(
       defectiveCopy = 0;
       field = "line";
     } else {
-      const rng = rngFor(world.seed, "defect", hash3(world.seed, stringTag(`mutation:${kind}/${formatFamily(spec.format)}`), i));
+      const rng = rngFor(world.seed, "defect", hash3(world.seed, mutationTag, i));
       // only a claim moved outside eligibility needs its member's spans
       const context =
         kind === "claims" || kind === "encounters" ? (d.code === "REC_OUTSIDE_ELIGIBILITY" ? { memberSpans: memberOfClaim(record as Claim).spans } : {}) : { previousNpi };
