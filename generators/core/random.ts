@@ -43,7 +43,7 @@ let prefixSeed = -1;
 let prefixTags: number[] = [];
 let prefixValues: number[] = [];
 
-function hashPrefix(seed: number, tag: number): number {
+export function hashPrefix(seed: number, tag: number): number {
   if (seed !== prefixSeed) {
     prefixSeed = seed;
     prefixTags = [];
@@ -61,11 +61,15 @@ function hashPrefix(seed: number, tag: number): number {
 
 /** Hashes (seed, kind tag, index) to a 32-bit word; `lane` gives independent words of one triple. */
 export function hash3(seed: number, tag: number, index: number, lane = 0): number {
-  let h = hashPrefix(seed, tag);
+  return hashFromPrefix(hashPrefix(seed, tag), index, lane);
+}
+
+/** hash3(seed, tag, index, lane) from hashPrefix(seed, tag): for a loop over many indexes of one (seed, tag). */
+export function hashFromPrefix(prefix: number, index: number, lane = 0): number {
   // indexes may exceed 2^32 in principle; fold the high part in as well
   const lo = index >>> 0;
   const hi = index < 4294967296 && index >= 0 ? 0 : Math.floor(index / 4294967296) >>> 0;
-  h = mix32(h ^ lo);
+  let h = mix32(prefix ^ lo);
   h = mix32(h ^ Math.imul(hi + 0x165667b1, 0x61c88647));
   return mix32(h ^ Math.imul(lane + 1, 0x9e3779b1));
 }

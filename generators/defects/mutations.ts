@@ -11,6 +11,7 @@ import type { Rng } from "../core/random.js";
 import type { World } from "../core/world.js";
 import type { EntityOfKind, Kind } from "../kinds.js";
 import type { Claim, CoverageSpan, Member, Provider } from "../model.js";
+import { copyClaim } from "../entities/claims.js";
 import { memberId } from "../entities/members.js";
 
 export interface Mutation<T> {
@@ -105,15 +106,9 @@ export function canMutate(world: World, kind: Kind, code: string, record: unknow
   return true;
 }
 
-/** A copy of a claim deep enough for any mutation here (the header and its lines; code lists stay shared). */
-function cloneClaim(clean: Claim): Claim {
-  const c = Object.assign({}, clean);
-  c.lines = clean.lines.map((l) => Object.assign({}, l));
-  return c;
-}
-
 function mutateClaim(world: World, code: string, clean: Claim, rng: Rng, memberSpans: readonly CoverageSpan[]): Mutation<Claim> {
-  const c = cloneClaim(clean);
+  // deep enough for any mutation here (the header and its lines), and of the generated claims' hidden classes
+  const c = copyClaim(clean);
   const one = (field: string): Mutation<Claim> => ({ records: [c], field, defectiveIndex: 0 });
   const firstProcLine = c.lines.find((l) => l.procedureCode !== "") ?? c.lines[0]!;
   switch (code) {

@@ -15,7 +15,7 @@ import { interchangeControlNumber } from "../writers/x12/envelope.js";
 import { resolveX12Options, type X12Options } from "../writers/x12/options.js";
 import { defectByCode, expectedOutcome, formatFamily, type DefectDefinition, type DefectLevel, type ExpectedOutcome } from "./catalogue.js";
 import { canMutate, mutateRecord } from "./mutations.js";
-import { fileCandidates, fileDefectFor, recordCandidates, recordDefectFor, recordTag, stringTag, type DefectOptions } from "./selection.js";
+import { fileCandidates, fileDefectFor, recordCandidates, recordDefectDraw, recordDefectFor, recordTag, stringTag, type DefectOptions } from "./selection.js";
 import { hash3 } from "../core/random.js";
 
 export interface DefectLocator {
@@ -81,6 +81,13 @@ function escapeRegExp(s: string): string {
 function countFrom(text: string, needle: string, from: number): number {
   let n = 0;
   for (let at = text.indexOf(needle, from); at >= 0; at = text.indexOf(needle, at + 1)) n++;
+  return n;
+}
+
+/** Occurrences of `needle` that start in text[from, to). */
+function countBetween(text: string, needle: string, from: number, to: number): number {
+  let n = 0;
+  for (let at = text.indexOf(needle, from); at >= 0 && at < to; at = text.indexOf(needle, at + 1)) n++;
   return n;
 }
 
@@ -165,7 +172,18 @@ export function* renderWithDefects(
   let countedSegments = 1;
   let countedTo = 0;
   let buffer = "";
+  // Record-level locators' lines, resolved at the next count: a count reads the buffer whole, which
+  // copies it into one flat string, so the buffer is counted once per chunk rather than at each defect.
+  const deferredLines: { locator: DefectLocator; offset: number }[] = [];
   const sync = (): void => {
+    for (let k = 0; k < deferredLines.length; k++) {
+      const { locator, offset } = deferredLines[k]!;
+      countedLines += countBetween(buffer, "\n", countedTo, offset);
+      if (isX12) countedSegments += countBetween(buffer, t, countedTo, offset);
+      countedTo = offset;
+      locator.line = countedLines;
+    }
+    deferredLines.length = 0;
     if (countedTo < buffer.length) {
       countedLines += countFrom(buffer, "\n", countedTo);
       if (isX12) countedSegments += countFrom(buffer, t, countedTo);
@@ -298,6 +316,7 @@ export function* renderWithDefects(
   let lastWritten: unknown;
 
   const tag = recordTag(kind, spec.format);
+  const mutationTag = stringTag(`mutation:${kind}/${formatFamily(spec.format)}`);
   let record: unknown;
   const usable = (d: DefectDefinition): boolean => {
     if (d.code === "NDJSON_NOT_JSON") return true;
@@ -316,7 +335,58 @@ export function* renderWithDefects(
     }
     return true;
   };
+  const drawn = recordDefectDraw(world, tag, options.rate, recordDefs);
+  // Records drawn for no defect are written as in a clean file, through the writer's fast path where
+  // it has one, while no file-level defect needs to see each record's text.
+  const writeIndex = kind !== "providers" && writer.writeIndex !== undefined ? writer.writeIndex.bind(writer) : undefined;
+  const perRecordText = fileCode === "FILE_MIXED_LINE_ENDINGS" || fileCode === "NDJSON_JSON_ARRAY" || (isX12 && fileDef?.level === "transaction");
+  const plainEmit = fileCode !== "CSV_WRONG_DELIMITER" && fileCode !== "CSV_MISSING_COLUMN" && fileCode !== "FILE_BOM";
+  const acceptsIndex = writer.acceptsIndex?.bind(writer);
+  const chunkChars = hooks.chunkChars;
+  /**
+   * Writes records from..to as in a clean file, up to the first one drawn for a defect or until the
+   * chunk is full; returns the index after the last one written. A small function of its own, so
+   * the JIT compiles it (the writer inlined) apart from the rest of this generator.
+   */
+  const cleanRun = (from: number, to: number): number => {
+    for (let i = from; i <= to; i++) {
+      if (acceptsIndex !== undefined && !acceptsIndex(i)) continue;
+      if (drawn(i)) return i;
+      let text: string;
+      if (writeIndex !== undefined) {
+        const t = writeIndex(i);
+        if (t === undefined) continue;
+        text = t;
+      } else {
+        const r = entityOf(world, kind, i);
+        if (!writer.accepts(r)) continue;
+        text = writer.write(r);
+        if (kind === "providers") previousNpi = (r as Provider).npi;
+      }
+      records++;
+      if (plainEmit) buffer += text;
+      else emit(text);
+      if (buffer.length >= chunkChars) return i + 1;
+    }
+    return to + 1;
+  };
   for (let i = spec.firstIndex; i <= spec.lastIndex && !truncated; i++) {
+    if (!perRecordText || transactionPatched) {
+      // the records before the next drawn one (or the middle record a targeted file defect breaks)
+      const end = targeted && !targetDone ? Math.min(spec.lastIndex, midIndex - 1) : spec.lastIndex;
+      if (i <= end) {
+        const next = cleanRun(i, end);
+        if (buffer.length >= chunkChars) {
+          hooks.onProgress?.(next - spec.firstIndex);
+          if (buffer) yield buffer;
+          resetBuffer();
+        }
+        if (next > i) {
+          i = next - 1;
+          continue;
+        }
+      }
+    }
     if (writer.acceptsIndex && !writer.acceptsIndex(i)) continue;
     record = entityOf(world, kind, i);
     if (!writer.accepts(record)) continue;
@@ -335,8 +405,10 @@ export function* renderWithDefects(
       defectiveCopy = 0;
       field = "line";
     } else {
-      const rng = rngFor(world.seed, "defect", hash3(world.seed, stringTag(`mutation:${kind}/${formatFamily(spec.format)}`), i));
-      const context = kind === "claims" || kind === "encounters" ? { memberSpans: memberOfClaim(record as Claim).spans } : { previousNpi };
+      const rng = rngFor(world.seed, "defect", hash3(world.seed, mutationTag, i));
+      // only a claim moved outside eligibility needs its member's spans
+      const context =
+        kind === "claims" || kind === "encounters" ? (d.code === "REC_OUTSIDE_ELIGIBILITY" ? { memberSpans: memberOfClaim(record as Claim).spans } : {}) : { previousNpi };
       const mutation = mutateRecord(world, kind, d.code, record as never, rng, context);
       texts = mutation.records.map((r) => writer.write(r));
       lastWritten = mutation.records[mutation.records.length - 1];
@@ -361,7 +433,9 @@ export function* renderWithDefects(
           locator.segment = segmentNow() + countOf(text.slice(0, Math.max(0, at)), t);
           if (x12.newline) locator.line = lineNow() + countOf(text.slice(0, Math.max(0, at)), "\n");
         } else {
-          locator.line = lineNow();
+          // the line where the text starts, counted at the next count (the key order stays that of an eager count)
+          locator.line = 0;
+          deferredLines.push({ locator, offset: buffer.length });
         }
         const en = entry(d, locator);
         entries.push(en);
@@ -426,6 +500,7 @@ export function* renderWithDefects(
   hooks.onProgress?.(spec.lastIndex - spec.firstIndex + 1);
   for (const p of pending) yield p;
   if (buffer) yield buffer;
+  sync(); // the lines of the last chunk's locators
 
   if (fileDef && (fileCode === "FILE_BOM" || fileCode === "FILE_MIXED_LINE_ENDINGS" || fileCode === "FILE_GZIP_NOT_GZIP" || fileCode === "FILE_GZIP_CORRUPT" || fileCode === "CSV_WRONG_DELIMITER" || fileCode === "CSV_MISSING_COLUMN")) {
     entries.unshift(entry(fileDef, fileCode === "CSV_MISSING_COLUMN" ? { line: 1, field: "column 2" } : fileCode === "FILE_BOM" ? { line: 1 } : {}));

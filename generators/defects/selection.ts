@@ -3,7 +3,7 @@
  * same record of the same seed carries the same defect however the run is sharded or split across
  * workers, and a clean run of the seed differs only where the manifest says.
  */
-import { hash3, unitFor } from "../core/random.js";
+import { hash3, hashFromPrefix, hashPrefix, KIND_TAGS, unitFor } from "../core/random.js";
 import type { World } from "../core/world.js";
 import type { Kind } from "../kinds.js";
 import { appliesTo, formatFamily, type DefectDefinition, type DefectPolicy } from "./catalogue.js";
@@ -70,6 +70,18 @@ export function recordDefectFor(
     if (usable(d)) return d;
   }
   return null;
+}
+
+/**
+ * The first draw of recordDefectFor, for the records of one file: whether record `index` is drawn for
+ * a defect at all (false means recordDefectFor returns null). The same hashes, with their per-file
+ * parts computed once, so the ~95% of records that get no defect cost a few integer mixes.
+ */
+export function recordDefectDraw(world: World, tag: number, rate: number, candidates: readonly DefectDefinition[]): (index: number) => boolean {
+  if (candidates.length === 0 || rate <= 0) return () => false;
+  const recordPrefix = hashPrefix(world.seed, tag);
+  const defectPrefix = hashPrefix(world.seed, KIND_TAGS.defect);
+  return (index) => hashFromPrefix(defectPrefix, hashFromPrefix(recordPrefix, index), 0) / 4294967296 < rate;
 }
 
 /** The file-level defect of a file, or null. */

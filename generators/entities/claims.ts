@@ -263,6 +263,65 @@ function medicaidMember(world: World, rng: Rng): number {
   throw new Error("unreachable: createWorld checks that the population has a Medicaid member");
 }
 
+/**
+ * A copy of a claim or encounter and its lines (code lists stay shared), built with the same literals
+ * in the same key order as claimBody, the line builders and encounter(): the copies share the hidden
+ * classes of generated claims, so code reading both (the writers, given a defect's mutated copy) stays
+ * monomorphic. Keep the key order in step with those literals.
+ */
+export function copyClaim<C extends Claim>(c: C): C {
+  const source = c.lines;
+  const lines = new Array<ServiceLine>(source.length);
+  for (let i = 0; i < source.length; i++) {
+    const l = source[i]!;
+    lines[i] = {
+      lineNumber: l.lineNumber,
+      procedureCode: l.procedureCode,
+      modifiers: l.modifiers,
+      units: l.units,
+      chargeCents: l.chargeCents,
+      serviceDate: l.serviceDate,
+      revenueCode: l.revenueCode,
+      paidCents: l.paidCents,
+    };
+  }
+  const copy: Claim = {
+    index: c.index,
+    claimId: c.claimId,
+    claimType: c.claimType,
+    frequencyCode: c.frequencyCode,
+    memberIndex: c.memberIndex,
+    memberId: c.memberId,
+    subscriberId: c.subscriberId,
+    relationship: c.relationship,
+    payerId: c.payerId,
+    planId: c.planId,
+    billingNpi: c.billingNpi,
+    renderingNpi: c.renderingNpi,
+    attendingNpi: c.attendingNpi,
+    placeOfService: c.placeOfService,
+    typeOfBill: c.typeOfBill,
+    admissionDate: c.admissionDate,
+    dischargeDate: c.dischargeDate,
+    statementFrom: c.statementFrom,
+    statementTo: c.statementTo,
+    principalDiagnosis: c.principalDiagnosis,
+    admittingDiagnosis: c.admittingDiagnosis,
+    secondaryDiagnoses: c.secondaryDiagnoses,
+    totalChargeCents: c.totalChargeCents,
+    lines,
+  };
+  if ("encounterId" in c) {
+    const e = c as Claim as Encounter;
+    const out = copy as Encounter;
+    out.encounterId = e.encounterId;
+    out.encounterType = e.encounterType;
+    out.paidCents = e.paidCents;
+    out.paidDate = e.paidDate;
+  }
+  return copy as C;
+}
+
 /** Encounter `index` of the world: a Medicaid managed-care encounter with the plan's adjudication. */
 export function encounter(world: World, index: number): Encounter {
   checkIndex("encounter", index, world.config.population.encounters);
