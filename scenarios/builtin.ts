@@ -91,7 +91,7 @@ export const BUILTIN_SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "query-under-load",
-    description: "Steady ingestion (a claims file a second for a minute) with the query mix running against the database, the reference data loaded first.",
+    description: "Steady ingestion (a claims file every 2 s for a minute) with the query mix running against the database, the reference data loaded first.",
     data: {
       seed: 6,
       reference: true,
@@ -103,10 +103,10 @@ export const BUILTIN_SCENARIOS: readonly Scenario[] = [
       recordsPerFile: { dist: "uniform", min: 50, max: 200 },
       population: { members: 3_000, providers: 300 },
     },
-    load: { executor: "constant-arrival-rate", rate: 1, timeUnit: "1s", duration: "60s" },
+    load: { executor: "constant-arrival-rate", rate: 1, timeUnit: "2s", duration: "60s" },
     maxInFlight: 16,
     observe: ["glue", "landed", "queries"],
-    queries: { member_by_id: 1, claim_by_id: 1, member_claims_in_range: 0.5, claims_by_provider_month: 0.5, charges_by_month: 0.1 },
+    queries: { member_by_id: 1, claim_by_id: 1, member_claims_in_range: 0.25, claims_by_provider_month: 0.25, charges_by_month: 0.05 },
     // bounds the local stack (FerretDB on SQLite, 2 cores) meets; tighten them for DocumentDB
     thresholds: {
       upload_failed: ["rate<0.01"],

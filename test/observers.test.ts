@@ -28,7 +28,7 @@ describe("observers against the local stack", () => {
 
   it("query-under-load: reference data first, every file's records land, the query mix runs on uploaded records", () => {
     const out = tempDir();
-    const r = hcsynth(["run", "query-under-load", "--target", "local", "--stack-dir", stackDir, "--duration", "4s", "--drain", "90s", "--out", out]);
+    const r = hcsynth(["run", "query-under-load", "--target", "local", "--stack-dir", stackDir, "--duration", "8s", "--drain", "90s", "--out", out]);
     expect([0, 99], r.stderr).toContain(r.code);
     expect(r.stderr).toContain("reference data queryable: 3000 of 3000 members, 300 of 300 providers");
     const s = summaryOf(out);
