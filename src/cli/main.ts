@@ -19,7 +19,7 @@ process.on("warning", (warning) => {
 
 async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv[2])).parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0; // a command may set its own (stack status: 3)
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1; // commander has printed its message
