@@ -9,7 +9,7 @@ import { arrivalOffsets, profileDurationMs, type LoadProfile } from "../../scena
 export type DropReason = "in_flight" | "generator";
 
 export interface ExecutorCallbacks {
-  /** Starts iteration k now; resolves when it is over. Returns false when its file was not ready (dropped). */
+  /** Starts iteration k now and returns its promise (settled when it is over), or null when its file was not ready (dropped). */
   startNow(k: number, signal: AbortSignal): Promise<void> | null;
   /** shared-iterations: iteration k, waiting for its file. */
   startWhenReady(k: number, signal: AbortSignal): Promise<void>;

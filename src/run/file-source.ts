@@ -33,7 +33,7 @@ export interface FileSourceOptions {
   lookahead: number;
 }
 
-type Slot = { state: "pending"; waiters: ((f: ReadyFile | null) => void)[] } | { state: "ready"; file: ReadyFile } | { state: "skipped" } | { state: "failed"; error: Error };
+type Slot = { state: "pending"; waiters: ((f: ReadyFile | null) => void)[] } | { state: "ready"; file: ReadyFile } | { state: "skipped" };
 
 export class FileSource {
   private readonly pool: Worker[] = [];
@@ -129,33 +129,28 @@ export class FileSource {
     if (this.fatal) throw this.fatal;
     this.taken = Math.max(this.taken, i + 1);
     this.pump();
-    const slot = this.slots.get(i);
-    if (slot?.state === "ready") {
-      this.slots.delete(i);
-      this.pump();
-      return slot.file;
-    }
-    const pending: Slot = slot?.state === "pending" ? slot : { state: "pending", waiters: [] };
-    this.slots.set(i, pending);
-    const file = await new Promise<ReadyFile | null>((resolve) => (pending as { waiters: ((f: ReadyFile | null) => void)[] }).waiters.push(resolve));
-    if (!file) throw this.fatal ?? new Error("file source closed");
+    const file = await this.ready(i);
     this.slots.delete(i);
     this.pump();
+    return file;
+  }
+
+  /** Waits until iteration i's file is generated (it stays in its slot). */
+  private async ready(i: number): Promise<ReadyFile> {
+    const slot = this.slots.get(i);
+    if (slot?.state === "ready") return slot.file;
+    if (this.fatal) throw this.fatal;
+    const pending = slot?.state === "pending" ? slot : { state: "pending" as const, waiters: [] };
+    this.slots.set(i, pending);
+    const file = await new Promise<ReadyFile | null>((resolve) => pending.waiters.push(resolve));
+    if (!file) throw this.fatal ?? new Error("file source closed");
     return file;
   }
 
   /** Waits until the first `n` files are ready (before the clock starts). */
   async warmUp(n: number): Promise<void> {
     const want = Math.min(n, this.options.iterations, this.options.lookahead);
-    for (let i = 0; i < want; i++) {
-      const slot = this.slots.get(i);
-      if (slot?.state === "ready") continue;
-      if (this.fatal) throw this.fatal;
-      const pending: Slot = slot?.state === "pending" ? slot : { state: "pending", waiters: [] };
-      this.slots.set(i, pending);
-      const file = await new Promise<ReadyFile | null>((resolve) => (pending as { waiters: ((f: ReadyFile | null) => void)[] }).waiters.push(resolve));
-      if (!file) throw this.fatal ?? new Error("file source closed");
-    }
+    for (let i = 0; i < want; i++) await this.ready(i);
   }
 
   async close(): Promise<void> {

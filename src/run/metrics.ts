@@ -151,7 +151,7 @@ export class MetricsRegistry {
     const d = this.merged(threshold.metric.name, threshold.metric.tags);
     if (d === null) {
       // a counter nobody incremented is zero, not missing (dropped_iterations: count==0)
-      return this.definitions[threshold.metric.name]?.type === "counter" ? (threshold.aggregation === "count" ? 0 : 0) : null;
+      return this.definitions[threshold.metric.name]?.type === "counter" ? 0 : null;
     }
     const a = threshold.aggregation;
     switch (d.type) {
