@@ -136,6 +136,10 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   const errors = new Map<string, number>();
   const scratch = await mkdtemp(join(tmpdir(), "hcsynth-run-"));
   const world = resolveWorldConfig(scenarioWorldConfig(scenario, iterations));
+  // this thread's copy of the world (the workers build their own), for reference data and observers
+  let worldHere: World | undefined;
+  const localWorld = (): World => (worldHere ??= createWorld(world));
+  const lookahead = Math.max(8, scenario.maxInFlight * 2);
   const source = new FileSource({
     world,
     gzip: scenario.data.gzip === true,
@@ -143,7 +147,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     specOf: (i) => iterationFile(scenario, i, runId).spec,
     iterations,
     workers: options.workers,
-    lookahead: Math.max(8, scenario.maxInFlight * 2),
+    lookahead,
   });
   countSlowDowns(target.client, () => metrics.add("s3_slowdown"));
   const startedAtIso = new Date().toISOString();
@@ -161,14 +165,14 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     await source.start();
     options.log(`run ${runId}: scenario ${scenario.name}, ${iterations} files to s3://${target.bucket}/${target.prefix ? target.prefix + "/" : ""}${runId}/ (generating ahead)`);
     if (scenario.data.reference) {
-      const load = await uploadReferenceData(createWorld(world), target.client, target.bucket, target.prefix ? `${target.prefix}/${runId}` : runId);
+      const load = await uploadReferenceData(localWorld(), target.client, target.bucket, target.prefix ? `${target.prefix}/${runId}` : runId);
       options.log(`reference data uploaded: ${load.members} members, ${load.providers} providers (${load.keys.length} files)`);
       referenceLoad = load;
     }
-    await source.warmUp(Math.max(8, scenario.maxInFlight * 2));
+    await source.warmUp(lookahead);
     const monitor = new HarnessMonitor();
     if (options.observers) {
-      const built = await options.observers({ runId, scenario, world: createWorld(world), target });
+      const built = await options.observers({ runId, scenario, world: localWorld(), target });
       observers = built.observers;
       closeObservers = built.close;
       observedDb = built.db;
