@@ -1,11 +1,12 @@
 /** `hcsynth stack up --detach`, `status`, `env`, `down` and `reset`, through the CLI. */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { MongoClient } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { makeS3Client } from "../src/s3/client.js";
+import { processAlive, readState } from "../src/stack/state.js";
 import { hcsynth, tempDir } from "./support/cli.js";
 
 function exportsOf(text: string): Record<string, string> {
@@ -82,6 +83,39 @@ describe("hcsynth stack (CLI)", () => {
     expect(hcsynth(["stack", "env", "--dir", dir]).code).toBe(1);
     expect(hcsynth(["stack", "reset", "--dir", dir]).code).toBe(0);
     expect(existsSync(join(dir, "db"))).toBe(false);
+  });
+
+  it("stops FerretDB when the stack's process dies without cleaning up (SIGKILL)", async () => {
+    const dir = join(tempDir("hcsynth-stack-crash-"), "stack");
+    const up = hcsynth(["stack", "up", "--detach", "--dir", dir]);
+    expect(up.code, up.stderr).toBe(0);
+    const state = readState(dir)!;
+    expect(state.ferretdbPid).toBeGreaterThan(0);
+    expect(processAlive(state.ferretdbPid!)).toBe(true);
+    const answers = async (): Promise<boolean> => {
+      const client = new MongoClient(state.mongoUrl, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
+      try {
+        await client.connect();
+        await client.db().command({ ping: 1 });
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await client.close().catch(() => undefined);
+      }
+    };
+    expect(await answers()).toBe(true);
+    process.kill(state.pid, "SIGKILL");
+    // polled with a deadline: FerretDB's guardian sees its standard input end and stops it
+    const until = Date.now() + 30_000;
+    while (processAlive(state.ferretdbPid!) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(processAlive(state.ferretdbPid!)).toBe(false);
+    expect(await answers()).toBe(false);
+    expect(readFileSync(join(dir, "ferretdb.log"), "utf8")).toContain("hcsynth guardian: stopping FerretDB (the process that started it has ended)");
+    // the state file is left behind by the killed process; down clears it
+    const down = hcsynth(["stack", "down", "--dir", dir]);
+    expect(down.code).toBe(0);
+    expect(existsSync(join(dir, "stack.json"))).toBe(false);
   });
 
   it("refuses bad options with one line", () => {

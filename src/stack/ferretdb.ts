@@ -8,11 +8,11 @@
  * writes that file, and runs `go build`. Nothing is fetched from anywhere but the Go module proxy.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { chmod, cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { MongoClient } from "mongodb";
 import { UserError } from "../cli/errors.js";
@@ -93,6 +93,7 @@ export async function freePort(): Promise<number> {
 export interface RunningFerretDb {
   port: number;
   url: string;
+  /** The guardian's pid (see FERRETDB_GUARDIAN): SIGTERM to it stops FerretDB. */
   pid: number;
   stop(): Promise<void>;
 }
@@ -118,48 +119,81 @@ export async function waitForMongo(url: string, deadlineMs: number, alive: () =>
   throw new Error(`the database at ${url} did not answer within ${deadlineMs} ms (${last})`);
 }
 
+/**
+ * The guardian FerretDB runs under (CommonJS for `node -e`; argv: log file, binary, its arguments). It
+ * starts FerretDB with its output appended to the log file, passes SIGTERM and SIGINT on, exits when
+ * FerretDB does, and stops FerretDB when its standard input ends: that pipe's other end belongs to
+ * the process that started the stack alone, so it ends when that process does, however it dies (a
+ * SIGKILL or a crash included). FerretDB, a Go program, cannot watch its parent itself.
+ */
+export const FERRETDB_GUARDIAN = String.raw`
+const { spawn } = require("node:child_process");
+const { openSync, writeSync } = require("node:fs");
+const [logFile, binary, ...args] = process.argv.slice(1);
+const log = openSync(logFile, "a");
+const child = spawn(binary, args, { stdio: ["ignore", log, log] });
+let stopping = false;
+function stop(why) {
+  if (stopping) return;
+  stopping = true;
+  writeSync(log, "hcsynth guardian: stopping FerretDB (" + why + ")\n");
+  child.kill("SIGTERM");
+  setTimeout(() => child.kill("SIGKILL"), 10000).unref();
+}
+process.on("SIGTERM", () => stop("SIGTERM"));
+process.on("SIGINT", () => stop("SIGINT"));
+process.stdin.on("end", () => stop("the process that started it has ended"));
+process.stdin.on("error", () => stop("the process that started it has ended"));
+process.stdin.resume();
+child.on("error", (error) => {
+  writeSync(log, "hcsynth guardian: cannot start FerretDB: " + error.message + "\n");
+  process.exit(1);
+});
+child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGTERM" ? 0 : 1)));
+`;
+
 export async function startFerretDb(options: { binary: string; directory: string; port?: number; logFile: string }): Promise<RunningFerretDb> {
   const port = options.port || (await freePort());
   await ensureDir(options.directory);
-  const log = createWriteStream(options.logFile, { flags: "a" });
-  const child: ChildProcess = spawn(
-    options.binary,
-    [
-      "--handler=sqlite",
-      `--sqlite-url=file:${options.directory}/`,
-      `--listen-addr=127.0.0.1:${port}`,
-      `--state-dir=${options.directory}`,
-      "--telemetry=disable",
-      "--log-level=error",
-      "--debug-addr=-",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  await ensureDir(dirname(options.logFile));
+  const args = [
+    "--handler=sqlite",
+    `--sqlite-url=file:${options.directory}/`,
+    `--listen-addr=127.0.0.1:${port}`,
+    `--state-dir=${options.directory}`,
+    "--telemetry=disable",
+    "--log-level=error",
+    "--debug-addr=-",
+  ];
+  // FerretDB under a guardian that stops it when this process ends (see FERRETDB_GUARDIAN); this
+  // process holds the only writing end of the guardian's standard input
+  const child: ChildProcess = spawn(process.execPath, ["-e", FERRETDB_GUARDIAN, options.logFile, options.binary, ...args], { stdio: ["pipe", "ignore", "ignore"] });
   let exited = false;
-  child.once("exit", () => {
-    exited = true;
-  });
+  const exit = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  // the guardian passes SIGTERM on and exits with FerretDB; SIGKILL only if that takes too long
+  const stop = async (): Promise<void> => {
+    if (exited) return;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    await exit;
+    clearTimeout(timer);
+  };
   const url = `mongodb://127.0.0.1:${port}/`;
   try {
     await waitForMongo(url, 30_000, () => !exited);
   } catch (error) {
-    child.kill("SIGKILL");
+    await stop();
     throw new Error(`FerretDB did not start: ${(error as Error).message}; see ${options.logFile}`);
   }
   return {
     port,
     url,
     pid: child.pid ?? 0,
-    async stop() {
-      if (exited) return;
-      const done = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await done;
-      clearTimeout(timer);
-      log.end();
-    },
+    stop,
   };
 }

@@ -106,7 +106,13 @@ async function down(dir: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (processAlive(state.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   if (processAlive(state.pid)) process.kill(state.pid, "SIGKILL");
-  if (state.ferretdbPid && processAlive(state.ferretdbPid)) process.kill(state.ferretdbPid, "SIGKILL");
+  // FerretDB's guardian stops it once the stack's process has ended; SIGTERM it too, should it linger
+  if (state.ferretdbPid && processAlive(state.ferretdbPid)) {
+    process.kill(state.ferretdbPid, "SIGTERM");
+    const until = Date.now() + 15_000;
+    while (processAlive(state.ferretdbPid) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    if (processAlive(state.ferretdbPid)) process.kill(state.ferretdbPid, "SIGKILL");
+  }
   await rm(stateFile(dir), { force: true });
   process.stdout.write(`stack stopped (pid ${state.pid})\n`);
 }
