@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MetricSummary, RunSummary } from "../scenarios/index.js";
+import { uploadTimeOf } from "../src/observe/observer.js";
 import { freePort } from "../src/stack/ferretdb.js";
 import { LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, startLocalS3, type LocalS3 } from "../src/stack/s3-server.js";
 import { hcsynth, tempDir } from "./support/cli.js";
@@ -14,6 +15,22 @@ import { startCli } from "./support/cli-async.js";
 
 const summaryOf = (dir: string): RunSummary => JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as RunSummary;
 const count = (m: MetricSummary | undefined): number => (m?.type === "counter" ? m.values.count : m?.type === "trend" ? m.count : m?.type === "rate" ? m.values.passes + m.values.fails : 0);
+
+describe("an object's upload time, for hcsynth observe", () => {
+  const lastModified = new Date("2026-01-01T00:00:05.000Z");
+  const at = lastModified.getTime();
+  it("is the later of the start its metadata records and its LastModified", () => {
+    // a small file: LastModified is truncated to its second, the recorded start is the better bound
+    expect(uploadTimeOf({ "hcsynth-upload-started": String(at + 730) }, lastModified)).toBe(at + 730);
+    // a long multipart upload: its start is older than LastModified
+    expect(uploadTimeOf({ "hcsynth-upload-started": String(at - 4000) }, lastModified)).toBe(at);
+  });
+  it("falls back to whichever is known", () => {
+    expect(uploadTimeOf({}, lastModified)).toBe(at);
+    expect(uploadTimeOf({ "hcsynth-upload-started": "not a number" }, lastModified)).toBe(at);
+    expect(uploadTimeOf({ "hcsynth-upload-started": String(at + 12) }, undefined)).toBe(at + 12);
+  });
+});
 
 describe("observers against the local stack", () => {
   let stackDir: string;

@@ -74,6 +74,10 @@ describe("hcsynth run against an S3-compatible store (--target aws --endpoint)",
     expect(head.Metadata).toMatchObject({ "hcsynth-run-id": summary.run.id, "hcsynth-seed": "1" });
     expect(Number(head.Metadata?.["hcsynth-records"])).toBeGreaterThan(0);
     expect(keys[0]!.endsWith(head.Metadata!["hcsynth-file-id"]!)).toBe(true);
+    // when the upload started, to the millisecond (hcsynth observe reads it): within the run, before the object's LastModified second ended
+    const started = Number(head.Metadata?.["hcsynth-upload-started"]);
+    expect(started).toBeGreaterThanOrEqual(Date.parse(summary.run.startedAt));
+    expect(started).toBeLessThan(head.LastModified!.getTime() + 1000);
     const tags = await s3.send(new GetObjectTaggingCommand({ Bucket: "landing", Key: keys[0]! }));
     expect(tags.TagSet).toEqual([{ Key: "synthetic", Value: "true" }]);
     // the summary's shape: metrics by k6 type, thresholds judged, one series row per second

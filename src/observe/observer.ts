@@ -30,6 +30,21 @@ export interface UploadedFile {
   iteration: number;
 }
 
+/** Metadata an upload carries: when it started (epoch milliseconds). */
+export const UPLOAD_STARTED_METADATA = "hcsynth-upload-started";
+
+/**
+ * When an object was uploaded, as well as S3 tells: the later of two lower bounds of its completion,
+ * the start recorded in its metadata (to the millisecond; absent on objects hcsynth did not upload) and
+ * its LastModified (to the second, and a multipart upload's start on AWS).
+ */
+export function uploadTimeOf(metadata: Record<string, string>, lastModified: Date | undefined): number {
+  const started = Number(metadata[UPLOAD_STARTED_METADATA]);
+  const modified = lastModified?.getTime() ?? NaN;
+  const known = [started, modified].filter((t) => Number.isFinite(t) && t > 0);
+  return known.length > 0 ? Math.max(...known) : Date.now();
+}
+
 export interface ObserverContext {
   metrics: MetricsRegistry;
   series: SeriesRecorder;

@@ -2,7 +2,8 @@
  * `hcsynth observe`: the pipeline observers on their own, beside a load that ran elsewhere (a k6 run,
  * another machine's `hcsynth run`, or a run made without observers). The run's objects are found in
  * S3 under PREFIX/RUN_ID/ with the metadata hcsynth puts on them (records, kind, format, file ID);
- * each object's LastModified stands for its upload time (S3 keeps it to the second). New objects keep
+ * an object's upload time is the later of the start its metadata records and its LastModified (see
+ * uploadTimeOf). New objects keep
  * being picked up for `watchMs`, then the observers drain. Their metrics, series columns and the
  * scenario's thresholds on them are merged into the run's summary.json, and the reports re-rendered.
  */
@@ -16,7 +17,7 @@ import { SeriesRecorder } from "../run/series.js";
 import { resolveS3Target } from "../target/s3-target.js";
 import { redactMessage } from "../target/redact.js";
 import { buildObservers, type ObserveSettings } from "./setup.js";
-import type { UploadedFile } from "./observer.js";
+import { uploadTimeOf, type UploadedFile } from "./observer.js";
 
 export interface StandaloneOptions {
   summary: RunSummary;
@@ -63,7 +64,7 @@ export async function observeRun(options: StandaloneOptions): Promise<RunSummary
         const records = Number(m["hcsynth-records"] ?? NaN);
         const iteration = Number(ITERATION.exec(o.Key)?.[1] ?? NaN);
         if (!Number.isInteger(records) || !Number.isInteger(iteration) || !m["hcsynth-kind"]) continue; // not an hcsynth iteration file
-        out.push({ bucket: target.bucket, key: o.Key, uploadedAt: (o.LastModified ?? new Date()).getTime(), kind: m["hcsynth-kind"], format: m["hcsynth-format"] ?? "", records, expectedLoaded: records, fileId: m["hcsynth-file-id"] ?? o.Key, iteration });
+        out.push({ bucket: target.bucket, key: o.Key, uploadedAt: uploadTimeOf(m, o.LastModified), kind: m["hcsynth-kind"], format: m["hcsynth-format"] ?? "", records, expectedLoaded: records, fileId: m["hcsynth-file-id"] ?? o.Key, iteration });
       }
       token = page.NextContinuationToken;
     } while (token);

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createWorld, resolveWorldConfig, type World } from "../../generators/index.js";
 import type { Db } from "mongodb";
-import type { Observer, UploadedFile } from "../observe/observer.js";
+import { UPLOAD_STARTED_METADATA, type Observer, type UploadedFile } from "../observe/observer.js";
 import { awaitReferenceData, uploadReferenceData } from "./reference-data.js";
 import {
   arrivalCount,
@@ -213,7 +213,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
           path: f.path,
           bytes: f.file.bytes,
           contentType: scenario.data.gzip ? "application/gzip" : (CONTENT_TYPES[f.spec.format] ?? "application/octet-stream"),
-          metadata: { "hcsynth-run-id": runId, "hcsynth-file-id": f.file.path, "hcsynth-records": String(f.file.records), "hcsynth-seed": String(scenario.data.seed), "hcsynth-kind": f.spec.kind, "hcsynth-format": f.spec.format },
+          metadata: { "hcsynth-run-id": runId, "hcsynth-file-id": f.file.path, "hcsynth-records": String(f.file.records), "hcsynth-seed": String(scenario.data.seed), "hcsynth-kind": f.spec.kind, "hcsynth-format": f.spec.format, [UPLOAD_STARTED_METADATA]: String(Date.now()) },
         },
         settings,
         signal,
