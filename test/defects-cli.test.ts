@@ -4,24 +4,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hcsynth, readManifest, tempDir } from "./support/cli.js";
-
-interface Defect {
-  code: string;
-  level: string;
-  expected: string;
-  locator: { line?: number; segment?: number; recordIndex?: number; recordId?: string; field?: string };
-}
-
-interface FileEntry {
-  path: string;
-  kind: string;
-  format: string;
-  records: number;
-  defects?: Defect[];
-  defectCount?: number;
-  defectsFile?: string;
-  expected?: { load: number; reject: number; flag: number };
-}
+import { readManifestFiles, type ManifestDefect as Defect, type ManifestFileEntry as FileEntry } from "./support/manifest.js";
 
 const DONE_WHEN = ["--seed", "11", "--formats", "csv,ndjson,x12", "--claims", "20000", "--members", "2000", "--providers", "300"];
 
@@ -36,7 +19,7 @@ describe("generate with defects (the issue's done-when run)", () => {
     const r = hcsynth(["generate", ...DONE_WHEN, "--out", dirty, "--defect-rate", "0.05", "--defective-files", "0.2", "--records-per-file", "5000"]);
     expect(r.stderr).toContain("wrote");
     expect(hcsynth(["generate", ...DONE_WHEN, "--out", clean, "--records-per-file", "5000"]).code).toBe(0);
-    const m = JSON.parse(readFileSync(join(dirty, "manifest.json"), "utf8")) as { defectCatalogueVersion: string; files: FileEntry[] };
+    const m = readManifestFiles(dirty);
     expect(m.defectCatalogueVersion).toMatch(/^\d+\.\d+\.\d+$/);
     files = m.files;
   });

@@ -13,25 +13,9 @@ import { DEFECTS } from "../generators/defects/catalogue.js";
 import { analyze, extract, NOT_CARRIED } from "../src/stack/etl/index.js";
 import type { Analysis, EtlOptions, LoadDoc, Rejection } from "../src/stack/etl/types.js";
 import { hcsynth, tempDir } from "./support/cli.js";
+import { readManifestFiles, type ManifestDefect as Defect, type ManifestFileEntry as FileEntry } from "./support/manifest.js";
 
 const OPTIONS: EtlOptions = { today: "2025-12-31" };
-
-interface Defect {
-  code: string;
-  level: string;
-  expected: string;
-  locator: { line?: number; segment?: number; recordIndex?: number; recordId?: string; field?: string };
-}
-
-interface FileEntry {
-  path: string;
-  kind: string;
-  format: string;
-  records: number;
-  defects?: Defect[];
-  defectsFile?: string;
-  expected?: { load: number; reject: number; flag: number };
-}
 
 interface Run {
   analysis: Analysis;
@@ -70,7 +54,7 @@ function generate(args: string[]): string {
 }
 
 function manifestFiles(dir: string): FileEntry[] {
-  const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { files: FileEntry[] };
+  const m = readManifestFiles(dir);
   const listed = new Map<string, Defect[]>();
   if (existsSync(join(dir, "defects.jsonl"))) {
     for (const line of readFileSync(join(dir, "defects.jsonl"), "utf8").split("\n")) {

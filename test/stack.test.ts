@@ -15,20 +15,12 @@ import { LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY } from "../src/stack/s3-se
 import { startStack, type RunningStack } from "../src/stack/stack.js";
 import type { JobRun } from "../src/stack/pipeline/store.js";
 import { hcsynth, tempDir } from "./support/cli.js";
-
-interface FileEntry {
-  path: string;
-  kind: string;
-  format: string;
-  records: number;
-  defects?: { code: string; level: string; expected: string }[];
-  expected?: { load: number; reject: number; flag: number };
-}
+import { readManifestFiles, type ManifestFileEntry as FileEntry } from "./support/manifest.js";
 
 const POPULATION = ["--members", "120", "--providers", "20", "--claims", "300", "--encounters", "80"];
 
 function manifestFiles(dir: string): FileEntry[] {
-  return (JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { files: FileEntry[] }).files;
+  return readManifestFiles(dir).files;
 }
 
 async function start(dir: string, extra: Partial<Parameters<typeof startStack>[0]> = {}): Promise<RunningStack> {
