@@ -6,8 +6,10 @@ import {
   createWorld,
   encounter,
   firstMedicaidMember,
+  householdHeadOf,
   isValidNpi,
   member,
+  memberId,
   payerClassOf,
   provider,
   resolveWorldConfig,
@@ -59,6 +61,18 @@ function checkClaimIntegrity(world: World, c: Claim): void {
 }
 
 describe("the world model", () => {
+  it("a member's ID is memberId(household head, position), without building the member", () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: 1, max: 400 }), fc.nat(), (seed, members, pick) => {
+        const world = smallWorld(seed, members, 5, 0, 0);
+        const i = pick % members;
+        const head = householdHeadOf(world, i);
+        expect(memberId(world, head, i - head)).toBe(member(world, i).memberId);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("claims reference members covered on every date of service and providers of the population", () => {
     fc.assert(
       fc.property(fc.nat(), fc.integer({ min: 1, max: 400 }), fc.integer({ min: 2, max: 60 }), fc.nat({ max: 10_000 }), (seed, members, providers, k) => {

@@ -4,7 +4,7 @@
  * stack's job runs or AWS Glue. The database connection is shared and closed after they stop.
  */
 import { MongoClient, type Db } from "mongodb";
-import { claim, claimTypeOf, member, npiForProvider, type FileSpec } from "../../generators/index.js";
+import { claim, claimTypeOf, householdHeadOf, memberId, npiForProvider, type FileSpec } from "../../generators/index.js";
 import { iterationFile, type Scenario } from "../../scenarios/index.js";
 import type { ObservedRun } from "../run/run.js";
 import { processAlive, readState } from "../stack/stack.js";
@@ -56,7 +56,11 @@ function keysOf(run: ObservedRun, file: UploadedFile): NaturalKeys | null {
   const spec = iterationFileSpecOf(run.scenario, file.iteration, run.runId);
   if (file.kind === "eligibility") {
     const values: string[] = [];
-    for (let i = spec.firstIndex; i <= spec.lastIndex; i++) values.push(member(run.world, i).memberId);
+    // the ID alone (household head and position), not the whole member: a seventh of the time
+    for (let i = spec.firstIndex; i <= spec.lastIndex; i++) {
+      const head = householdHeadOf(run.world, i);
+      values.push(memberId(run.world, head, i - head));
+    }
     return { field: "memberId", values };
   }
   if (file.kind === "providers") {
