@@ -5,6 +5,8 @@
  * query times) add metrics and series columns without changing its shape.
  */
 
+import type { Scenario } from "./model.js";
+
 export const SUMMARY_SCHEMA = "hcsynth.run-summary/1";
 
 /** How a run ended. */
@@ -88,6 +90,11 @@ export interface RunSummary {
     exitCode: number;
     /** Why the run stopped early, when it did. */
     reason?: string;
+    /**
+     * The scenario as it ran (overrides and seed applied), so that `hcsynth observe` can regenerate
+     * any iteration's file without the scenario's JSON file. Absent from summaries of older versions.
+     */
+    definition?: Scenario;
   };
   /** Keyed by metric name, with a tag set in k6's syntax where the metric is split: `upload_duration{upload:multipart}`. */
   metrics: Record<string, MetricSummary>;

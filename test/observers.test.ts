@@ -3,7 +3,7 @@
  * loading into FerretDB), and against an unreachable database (errors counted, the run goes on and
  * ends by its drain deadline).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MetricSummary, RunSummary } from "../scenarios/index.js";
@@ -89,6 +89,36 @@ describe("observers against the local stack", () => {
     expect(after.series.columns).toEqual(expect.arrayContaining([...before.series.columns, "glue_waiting"]));
     expect(after.series.rows.every((row) => row.length === after.series.columns.length)).toBe(true);
     expect(readFileSync(join(out, "report.html"), "utf8")).toContain("glue_queue_delay");
+  });
+
+  it("hcsynth observe: a run with record defects lands what the ground truth says a pipeline loads, regenerated from the seed", () => {
+    const dir = tempDir();
+    const base = JSON.parse(hcsynth(["scenarios", "show", "smoke"]).stdout) as Record<string, unknown>;
+    const scenario = join(dir, "defective-members.json");
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        ...base,
+        name: "defective-members",
+        data: { seed: 12, files: [{ kind: "eligibility", format: "csv", weight: 1 }], recordsPerFile: 300, defectRate: 0.2, defects: "all" },
+        load: { executor: "constant-arrival-rate", rate: 1, timeUnit: "1s", duration: "3s" },
+        thresholds: {},
+      }),
+    );
+    const out = join(dir, "out");
+    const run = hcsynth(["run", scenario, "--target", "local", "--stack-dir", stackDir, "--observe", "none", "--out", out]);
+    expect(run.code, run.stderr).toBe(0);
+    const before = summaryOf(out);
+    const uploads = count(before.metrics["uploads"]);
+    expect(uploads).toBeGreaterThan(0);
+    const r = hcsynth(["observe", "--run", before.run.id, "--summary", join(out, "summary.json"), "--stack-dir", stackDir, "--observe", "landed", "--drain", "30s"]);
+    expect(r.code, r.stderr).toBe(0);
+    const after = summaryOf(out);
+    // every file reaches the count of records a correct pipeline loads (fewer than it holds: some are
+    // rejected), and no file has more than that: expecting every record would never be reached
+    const landed = after.metrics["landed_ratio"];
+    expect(landed?.type === "rate" && landed.values).toEqual({ rate: 1, passes: uploads, fails: 0 });
+    expect(count(after.metrics["landed_duplicates"])).toBe(0);
   });
 
   it("hcsynth observe refuses a summary of another run, in one line", () => {

@@ -3,16 +3,25 @@
  * another machine's `hcsynth run`, or a run made without observers). The run's objects are found in
  * S3 under PREFIX/RUN_ID/ with the metadata hcsynth puts on them (records, kind, format, file ID);
  * an object's upload time is the later of the start its metadata records and its LastModified (see
- * uploadTimeOf). New objects keep
+ * uploadTimeOf), and with defects what it should land comes from generating it again. New objects keep
  * being picked up for `watchMs`, then the observers drain. Their metrics, series columns and the
  * scenario's thresholds on them are merged into the run's summary.json, and the reports re-rendered.
  */
 import { HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { createWorld, resolveWorldConfig } from "../../generators/index.js";
-import { OBSERVER_METRICS, parseThresholds, RUN_METRICS, scenarioWorldConfig, type RunSummary } from "../../scenarios/index.js";
+import { createWorld, renderFile, resolveWorldConfig, type World } from "../../generators/index.js";
+import {
+  iterationFile,
+  OBSERVER_METRICS,
+  parseThresholds,
+  RUN_METRICS,
+  scenarioDefects,
+  scenarioWorldConfig,
+  type RunSummary,
+  type Scenario,
+} from "../../scenarios/index.js";
 import { MetricsRegistry } from "../run/metrics.js";
 import { evaluate } from "../run/run.js";
-import { loadScenario } from "../run/scenario-source.js";
+import { scenarioOfRun } from "../run/scenario-source.js";
 import { SeriesRecorder } from "../run/series.js";
 import { resolveS3Target } from "../target/s3-target.js";
 import { redactMessage } from "../target/redact.js";
@@ -29,14 +38,25 @@ export interface StandaloneOptions {
   log: (line: string) => void;
 }
 
+/**
+ * What a correct pipeline loads from an uploaded iteration file: every record, unless the scenario
+ * injects defects; then the file's ground truth, from generating it again (a pure function of the
+ * seed and the iteration), as the run did when it uploaded the file.
+ */
+export function expectedLoadedOf(scenario: Scenario, world: World, runId: string, file: UploadedFile): number {
+  if (!scenarioDefects(scenario)) return file.records;
+  const { spec } = iterationFile(scenario, file.iteration, runId);
+  const render = renderFile(world, spec);
+  for (let step = render.next(); ; step = render.next()) if (step.done) return step.value.expected?.load ?? file.records;
+}
+
 /** The iteration index in an hcsynth file name (`claims-000042.csv`). */
 const ITERATION = /-(\d{6})\.[^/]+$/;
 
 export async function observeRun(options: StandaloneOptions): Promise<RunSummary> {
   const summary = structuredClone(options.summary);
   const { run } = summary;
-  const scenario = loadScenario(run.scenario);
-  scenario.data.seed = run.seed;
+  const scenario = scenarioOfRun(run);
   const t = run.target;
   const target = await resolveS3Target({
     target: t.kind,
@@ -90,7 +110,10 @@ export async function observeRun(options: StandaloneOptions): Promise<RunSummary
     };
     for (const o of built.observers) await o.start({ metrics, series, error, log: options.log });
     const feed = (files: UploadedFile[]): void => {
-      for (const f of files) for (const o of built!.observers) o.onUpload?.(f);
+      for (const f of files) {
+        f.expectedLoaded = expectedLoadedOf(scenario, world, run.id, f);
+        for (const o of built!.observers) o.onUpload?.(f);
+      }
     };
     feed(first);
     const watchUntil = Date.now() + options.watchMs;

@@ -337,6 +337,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       status,
       exitCode,
       ...(reason ? { reason } : {}),
+      definition: scenario,
     },
     metrics: metrics.summary(elapsed, thresholds),
     thresholds: results,

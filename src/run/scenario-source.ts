@@ -1,6 +1,6 @@
 /** Finds a scenario by name (a built-in) or path (a user's JSON file), validated with one-line errors. */
 import { existsSync, readFileSync } from "node:fs";
-import { BUILTIN_SCENARIOS, builtinScenario, validateScenario, type Scenario } from "../../scenarios/index.js";
+import { BUILTIN_SCENARIOS, builtinScenario, validateScenario, type RunSummary, type Scenario } from "../../scenarios/index.js";
 import { UserError } from "../cli/errors.js";
 
 export function loadScenario(nameOrPath: string): Scenario {
@@ -27,4 +27,21 @@ export function loadScenario(nameOrPath: string): Scenario {
   } catch (error) {
     throw new UserError(`scenario file ${nameOrPath}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * The scenario a summary's run ran: its recorded definition (overrides and seed applied), so that a
+ * user's scenario file need not be at hand; by name for summaries that have none.
+ */
+export function scenarioOfRun(run: RunSummary["run"]): Scenario {
+  let scenario: Scenario;
+  if (run.definition !== undefined) {
+    try {
+      scenario = validateScenario(run.definition);
+    } catch (error) {
+      throw new UserError(`the run's summary: run.definition: ${(error as Error).message}`);
+    }
+  } else scenario = loadScenario(run.scenario);
+  scenario.data.seed = run.seed;
+  return scenario;
 }

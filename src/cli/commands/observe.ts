@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { OBSERVER_NAMES, type ObserverName } from "../../observe/observer.js";
 import { summaryTable } from "../../report/console-table.js";
 import { writeReports } from "../../report/write.js";
-import { loadScenario } from "../../run/scenario-source.js";
+import { scenarioOfRun } from "../../run/scenario-source.js";
 import { DEFAULT_STACK_DIR } from "../../stack/state.js";
 import { layerTargetSettings } from "../../target/settings.js";
 import { UserError } from "../errors.js";
@@ -53,7 +53,7 @@ export function registerObserve(program: Command): void {
       const summary = readSummaryFile(path);
       if (summary.run.id !== flags.run) throw new UserError(`${path}: is the summary of run ${summary.run.id}, not ${flags.run}`);
       const settings = layerTargetSettings({ configFile: flags.config, env: process.env, flags: { allowDb: flags.allowDb } });
-      const scenario = loadScenario(summary.run.scenario);
+      const scenario = scenarioOfRun(summary.run);
       const observe: ObserverName[] = flags.observe !== undefined ? list("--observe", OBSERVER_NAMES)(flags.observe) : ((scenario.observe?.length ? scenario.observe : ["glue", "landed"]) as ObserverName[]);
       const { observeRun } = await import("../../observe/standalone.js");
       const interrupt = new AbortController();
