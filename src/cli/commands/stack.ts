@@ -95,6 +95,15 @@ async function upDetached(flags: UpFlags, argv: string[]): Promise<void> {
   throw new UserError(`the stack did not become ready within 60 s; see ${logFile}`);
 }
 
+/** SIGTERM, up to `graceMs` for the process to exit (polled), then SIGKILL. */
+async function terminate(pid: number, graceMs: number): Promise<void> {
+  if (!processAlive(pid)) return;
+  process.kill(pid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (processAlive(pid)) process.kill(pid, "SIGKILL");
+}
+
 async function down(dir: string): Promise<void> {
   const state = readState(dir);
   if (!state || !processAlive(state.pid)) {
@@ -102,17 +111,10 @@ async function down(dir: string): Promise<void> {
     process.stderr.write(`hcsynth: no stack is running from ${resolve(dir)}\n`);
     return;
   }
-  process.kill(state.pid, "SIGTERM");
-  const deadline = Date.now() + 30_000;
-  while (processAlive(state.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (processAlive(state.pid)) process.kill(state.pid, "SIGKILL");
-  // FerretDB's guardian stops it once the stack's process has ended; SIGTERM it too, should it linger
-  if (state.ferretdbPid && processAlive(state.ferretdbPid)) {
-    process.kill(state.ferretdbPid, "SIGTERM");
-    const until = Date.now() + 15_000;
-    while (processAlive(state.ferretdbPid) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-    if (processAlive(state.ferretdbPid)) process.kill(state.ferretdbPid, "SIGKILL");
-  }
+  await terminate(state.pid, 30_000);
+  // FerretDB's guardian stops it once the stack's process has ended; stop it too, should it linger
+  // (only here, where the stack was alive: a dead stack's recorded pids may belong to others by now)
+  if (state.ferretdbPid) await terminate(state.ferretdbPid, 15_000);
   await rm(stateFile(dir), { force: true });
   process.stdout.write(`stack stopped (pid ${state.pid})\n`);
 }
