@@ -1,13 +1,12 @@
 /** Generation benchmarks (issue: world model and writers): per kind and format, naive baseline, workers, a large file's peak RSS. */
 import { spawnSync } from "node:child_process";
 import { availableParallelism, tmpdir } from "node:os";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createWorld, KINDS, planFiles, renderFile, type Kind } from "../generators/index.js";
-import { generate } from "../src/generate/run.js";
 import { naiveClaimsCsv } from "./naive-baseline.js";
-import { mbps, rps, table, time, timeAsync, type Rate, type Verdict } from "./measure.js";
+import { mbps, rps, table, time, type Rate, type Verdict } from "./measure.js";
 
 export const WORKLOAD = { seed: 7, population: { members: 20_000, providers: 2_000, claims: 100_000, encounters: 25_000 } };
 
@@ -89,12 +88,27 @@ function pairedRatios(): number[] {
   return out.sort((a, b) => a - b);
 }
 
-async function endToEnd(workers: number): Promise<Rate> {
+/** The end-to-end workload: four times the in-memory one's claims and encounters, so that process and worker start-up weigh little. */
+const E2E_POPULATION = { members: 20_000, providers: 2_000, claims: 400_000, encounters: 100_000 };
+
+const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+
+/** `hcsynth generate ARGS` in a child process, timed by the wall clock. */
+function generateCli(args: string[]): { stderr: string; seconds: number } {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, [CLI, "generate", ...args], { encoding: "utf8" });
+  const seconds = (performance.now() - t) / 1000;
+  if (r.status !== 0) throw new Error(`hcsynth generate ${args.join(" ")} failed: ${r.stderr}`);
+  return { stderr: r.stderr, seconds };
+}
+
+/** Every kind in CSV and NDJSON to disk through the CLI (both worker counts start cold alike). */
+function endToEnd(workers: number): Rate {
   const out = mkdtempSync(join(tmpdir(), "hcsynth-bench-"));
   try {
-    const { value: manifest, seconds } = await timeAsync(() =>
-      generate({ world: WORKLOAD, outDir: out, kinds: [...KINDS], formats: ["csv", "ndjson"], recordsPerFile: 25_000, gzip: false, shard: { index: 0, count: 1 }, workers, force: true }),
-    );
+    const p = E2E_POPULATION;
+    const { seconds } = generateCli(["--seed", "7", "--out", out, "--formats", "csv,ndjson", "--members", String(p.members), "--providers", String(p.providers), "--claims", String(p.claims), "--encounters", String(p.encounters), "--records-per-file", "25000", "--workers", String(workers)]);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { files: { records: number; bytes: number }[] };
     return { label: `generate --workers ${workers}`, seconds, records: manifest.files.reduce((n, f) => n + f.records, 0), bytes: manifest.files.reduce((n, f) => n + f.bytes, 0) };
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -107,13 +121,10 @@ function largeFile(gigabytes: number): { bytes: number; seconds: number; peakRss
   try {
     // ~395 bytes of claims CSV per claim at the default distributions
     const claims = Math.ceil((gigabytes * 1e9) / 395);
-    const cli = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
-    const args = ["generate", "--seed", "7", "--out", out, "--kinds", "claims", "--formats", "csv", "--members", "200000", "--providers", "20000"];
-    const r = spawnSync(process.execPath, [cli, ...args, "--claims", String(claims), "--records-per-file", String(claims), "--workers", "1"], { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`large-file generation failed: ${r.stderr}`);
+    const { stderr } = generateCli(["--seed", "7", "--out", out, "--kinds", "claims", "--formats", "csv", "--members", "200000", "--providers", "20000", "--claims", String(claims), "--records-per-file", String(claims), "--workers", "1"]);
     // the CLI's summary line: "wrote N files (X MB) and manifest.json to DIR in S s, peak RSS R MB"
-    const m = /wrote \d+ files \(([\d.]+) MB\).* in ([\d.]+) s, peak RSS (\d+) MB/.exec(r.stderr);
-    if (!m) throw new Error(`unexpected generate summary: ${r.stderr}`);
+    const m = /wrote \d+ files \(([\d.]+) MB\).* in ([\d.]+) s, peak RSS (\d+) MB/.exec(stderr);
+    if (!m) throw new Error(`unexpected generate summary: ${stderr}`);
     return { bytes: Number(m[1]) * 1e6, seconds: Number(m[2]), peakRssMb: Number(m[3]) };
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -141,8 +152,9 @@ export async function benchGeneration(): Promise<Verdict[]> {
   );
 
   const all = availableParallelism();
-  const e2e = [await endToEnd(1), await endToEnd(all)];
-  console.log(`\nEnd to end to disk (every kind, CSV + NDJSON, files of 25,000 records):`);
+  const e2e = [endToEnd(1), endToEnd(all)];
+  const p = E2E_POPULATION;
+  console.log(`\nEnd to end to disk through the CLI, wall clock (every kind, CSV + NDJSON, files of 25,000 records; ${p.claims} claims, ${p.encounters} encounters):`);
   console.log(table(e2e.map((r) => [r.label, rps(r), mbps(r)]), ["run", "records/s", "MB/s"]));
   console.log(`workers ${all} vs 1: ${(mbps(e2e[1]!) / mbps(e2e[0]!)).toFixed(2)}×`);
 

@@ -12,12 +12,6 @@ export function time<T>(fn: () => T): { value: T; seconds: number } {
   return { value, seconds: (performance.now() - t) / 1000 };
 }
 
-export async function timeAsync<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {
-  const t = performance.now();
-  const value = await fn();
-  return { value, seconds: (performance.now() - t) / 1000 };
-}
-
 export const mbps = (r: Rate): number => r.bytes / 1e6 / r.seconds;
 export const rps = (r: Rate): number => r.records / r.seconds;
 
