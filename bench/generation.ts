@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createWorld, KINDS, planFiles, renderFile, type Kind } from "../generators/index.js";
 import { naiveClaimsCsv } from "./naive-baseline.js";
+import { textCeilingClaimsCsv } from "./text-ceiling.js";
 import { mbps, rps, table, time, type Rate, type Verdict } from "./measure.js";
 
 export const WORKLOAD = { seed: 7, population: { members: 20_000, providers: 2_000, claims: 100_000, encounters: 25_000 } };
@@ -79,13 +80,31 @@ function naiveRate(claims: number): Rate {
   );
 }
 
-/** hcsynth's claims CSV over the naive baseline's MB/s, each pair measured back to back (warmed up): sorted. */
-function pairedRatios(): number[] {
+function ceilingOnce(claims: number): Rate {
+  let bytes = 0;
+  const { seconds } = time(() => textCeilingClaimsCsv(claims, (t) => (bytes += Buffer.byteLength(t))));
+  return { label: "text-only ceiling", seconds, records: claims, bytes };
+}
+
+/**
+ * hcsynth's claims CSV, and the text-only ceiling, over the naive baseline's MB/s, each triple measured
+ * back to back (warmed up): the ratios sorted.
+ */
+function pairedRatios(): { hcsynth: number[]; ceiling: number[] } {
   renderOnce(WARM_UP, "claims", "csv");
   naiveOnce(2_000);
-  const out: number[] = [];
-  for (let k = 0; k < Math.max(3, REPEAT); k++) out.push(mbps(renderOnce(WORKLOAD, "claims", "csv")) / mbps(naiveOnce(20_000)));
-  return out.sort((a, b) => a - b);
+  ceilingOnce(10_000);
+  const hcsynth: number[] = [];
+  const ceiling: number[] = [];
+  for (let k = 0; k < Math.max(3, REPEAT); k++) {
+    const ours = mbps(renderOnce(WORKLOAD, "claims", "csv"));
+    const top = mbps(ceilingOnce(WORKLOAD.population.claims));
+    const naive = mbps(naiveOnce(20_000));
+    hcsynth.push(ours / naive);
+    ceiling.push(top / naive);
+  }
+  const sort = (list: number[]): number[] => list.sort((x, y) => x - y);
+  return { hcsynth: sort(hcsynth), ceiling: sort(ceiling) };
 }
 
 /** The end-to-end workload: four times the in-memory one's claims and encounters, so that process and worker start-up weigh little. */
@@ -145,10 +164,16 @@ export async function benchGeneration(): Promise<Verdict[]> {
   const perClaim = (r: Rate): string => (r.bytes / r.records).toFixed(0);
   // the ratio from back-to-back pairs (this machine's speed drifts between runs): the median pair
   const ratios = pairedRatios();
-  const ratio = ratios[Math.floor(ratios.length / 2)]!;
+  const median = (list: number[]): number => list[Math.floor(list.length / 2)]!;
+  const ratio = median(ratios.hcsynth);
+  const listed = (list: number[]): string => list.map((r) => r.toFixed(1)).join(", ");
   console.log(
     `\nclaims/csv vs naive faker-per-field CSV of the same columns (bytes per claim ${perClaim(claimsCsv)} and ${perClaim(naive)}): ` +
-      `${ratio.toFixed(1)}× (MB/s), the median of ${ratios.length} back-to-back pairs (${ratios.map((r) => r.toFixed(1)).join(", ")})`,
+      `${ratio.toFixed(1)}× (MB/s), the median of ${ratios.hcsynth.length} back-to-back runs (${listed(ratios.hcsynth)})`,
+  );
+  console.log(
+    `the text-only ceiling (bench/text-ceiling.ts: rows of the same shape with no claim objects and no referential integrity) vs the same baseline: ` +
+      `${median(ratios.ceiling).toFixed(1)}× (${listed(ratios.ceiling)})`,
   );
 
   const all = availableParallelism();
