@@ -68,10 +68,11 @@ export function metricCells(metric: MetricSummary): [label: string, value: strin
       ];
     }
     case "rate":
+      // k6's passes and fails count true and false samples (a failed upload is a pass of upload_failed):
+      // shown as how many of all were true, which reads right for every rate
       return [
         ["rate", `${formatNumber(metric.values.rate * 100)}%`],
-        ["passes", formatNumber(metric.values.passes)],
-        ["fails", formatNumber(metric.values.fails)],
+        ["true", `${formatNumber(metric.values.passes)} of ${formatNumber(metric.values.passes + metric.values.fails)}`],
       ];
     case "gauge":
       return [
