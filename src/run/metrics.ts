@@ -9,6 +9,15 @@ import type { MetricDefinition, MetricKey, MetricSummary, ParsedThreshold } from
 
 export type Tags = Readonly<Record<string, string>>;
 
+/**
+ * A trend's q-th percentile. The histogram answers with its bucket's highest equivalent value, which
+ * can lie past the largest sample (a p(99) above the max, a threshold failed by rounding): the answer
+ * is kept within the exact min and max the trend tracks.
+ */
+function percentile(d: TrendData, q: number): number {
+  return Math.min(d.max, Math.max(d.min, d.hist.getValueAtPercentile(q) / 1000));
+}
+
 /** Longest trend value kept: 1 hour (longer values are clamped and still counted). */
 const MAX_US = 3_600_000_000;
 
@@ -160,8 +169,8 @@ export class MetricsRegistry {
         if (a === "avg") return d.sum / d.count;
         if (a === "min") return d.min;
         if (a === "max") return d.max;
-        if (a === "med") return d.hist.getValueAtPercentile(50) / 1000;
-        return d.hist.getValueAtPercentile(threshold.percentile ?? 50) / 1000;
+        if (a === "med") return percentile(d, 50);
+        return percentile(d, threshold.percentile ?? 50);
       case "counter":
         return a === "rate" ? d.count / Math.max(elapsedMs / 1000, 1e-9) : d.count;
       case "rate":
@@ -175,7 +184,7 @@ export class MetricsRegistry {
   private summarise(d: Data, unit: MetricDefinition["unit"], elapsedMs: number): MetricSummary {
     switch (d.type) {
       case "trend": {
-        const p = (q: number) => (d.count === 0 ? 0 : d.hist.getValueAtPercentile(q) / 1000);
+        const p = (q: number) => (d.count === 0 ? 0 : percentile(d, q));
         return {
           type: "trend",
           unit: unit === "count" || unit === "bytes" || unit === "percent" ? unit : "ms",
@@ -218,7 +227,7 @@ export class MetricsRegistry {
       const m = out[t.metric.key];
       if (m?.type === "trend" && t.percentile !== undefined) {
         const d = this.merged(t.metric.name, t.metric.tags) as TrendData;
-        m.values[t.aggregation] = d.count ? d.hist.getValueAtPercentile(t.percentile) / 1000 : 0;
+        m.values[t.aggregation] = d.count ? percentile(d, t.percentile) : 0;
       }
     }
     return out;
