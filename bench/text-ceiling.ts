@@ -1,37 +1,44 @@
 /**
  * A ceiling, for reading the naive ratio: claims CSV rows of about the same shape and size made with
- * as little work as JavaScript allows — an inlined sfc32 making the same number of draws as a claim,
+ * as little work as JavaScript allows — hcsynth's PRNG (one stream) making the same number of draws as a claim,
  * no claim or line objects, no members, spans or providers behind the IDs (no referential integrity),
  * dates, amounts and codes from fixed tables, strings joined by `+` as hcsynth's writer does. What it
  * reaches bounds what any claims CSV generator written this way can reach on this machine. Not a
  * generator: its rows are not valid claims.
  */
+import { Rng } from "../generators/index.js";
 
 /** Draws a claim of hcsynth's makes before its lines (type, member, span, day, providers, codes…). */
 const DRAWS_PER_CLAIM = 25;
 const DAYS = 730;
 
-export function textCeilingClaimsCsv(claims: number, onChunk: (text: string) => void): void {
-  let a = 7;
-  let b = 11;
-  let c = 13;
-  let d = 17;
-  const next = (): number => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
+interface Tables {
+  dates: string[];
+  procedures: string[];
+  diagnoses: string[];
+  wholes: string[];
+  fractions: string[];
+}
+
+let built: Tables | undefined;
+
+/** The fixed tables, built once (outside any timing after the first call, as hcsynth's own are). */
+function tables(): Tables {
   const first = Date.UTC(2024, 0, 1);
-  const dates = Array.from({ length: DAYS }, (_, i) => new Date(first + i * 86_400_000).toISOString().slice(0, 10) + ",");
+  return (built ??= {
+    dates: Array.from({ length: DAYS }, (_, i) => new Date(first + i * 86_400_000).toISOString().slice(0, 10) + ","),
+    procedures: Array.from({ length: 5000 }, (_, i) => "A" + String(i).padStart(4, "0")),
+    diagnoses: Array.from({ length: 70_000 }, (_, i) => "S" + String(i).padStart(5, "0")),
+    wholes: Array.from({ length: 10_000 }, (_, i) => String(i)),
+    fractions: Array.from({ length: 100 }, (_, f) => (f < 10 ? ".0" : ".") + f + ","),
+  });
+}
+
+export function textCeilingClaimsCsv(claims: number, onChunk: (text: string) => void): void {
+  const rng = new Rng(7, 11, 13, 17);
+  const next = (): number => rng.next();
+  const { dates, procedures, diagnoses, wholes, fractions } = tables();
   const ten = (n: number): string => String(n).padStart(10, "0");
-  const procedures = Array.from({ length: 5000 }, (_, i) => "A" + String(i).padStart(4, "0"));
-  const diagnoses = Array.from({ length: 70_000 }, (_, i) => "S" + String(i).padStart(5, "0"));
-  const wholes = Array.from({ length: 10_000 }, (_, i) => String(i));
-  const fractions = Array.from({ length: 100 }, (_, f) => (f < 10 ? ".0" : ".") + f + ",");
   const money = (cents: number): string => {
     const whole = Math.floor(cents / 100);
     return wholes[whole % 10_000]! + fractions[cents - whole * 100]!;
