@@ -29,7 +29,7 @@ import {
   type Scenario,
   type ThresholdResult,
 } from "../../scenarios/index.js";
-import { resolveS3Target, type ResolvedS3Target } from "../target/s3-target.js";
+import { resolveS3Target, type ResolvedS3Target, type S3TargetOptions } from "../target/s3-target.js";
 import { redactMessage } from "../target/redact.js";
 import { VERSION } from "../version.js";
 import { execute } from "./executor.js";
@@ -40,16 +40,12 @@ import { loadScenario } from "./scenario-source.js";
 import { SeriesRecorder } from "./series.js";
 import { countSlowDowns, DEFAULT_UPLOAD_SETTINGS, uploadFile, type UploadSettings } from "./uploader.js";
 
-export interface RunOptions {
+/** Where the run uploads: the S3 target's own options (see resolveS3Target). */
+type RunTargetOptions = Pick<S3TargetOptions, "target" | "bucket" | "prefix" | "region" | "endpoint" | "allowBuckets" | "stackDir">;
+
+export interface RunOptions extends RunTargetOptions {
   /** A built-in scenario's name or a JSON file's path. */
   scenario: string;
-  target: "local" | "aws";
-  bucket?: string;
-  prefix?: string;
-  region?: string;
-  endpoint?: string;
-  allowBuckets: readonly string[];
-  stackDir: string;
   duration?: string;
   rate?: number;
   seed?: number;
